@@ -1,0 +1,1 @@
+"""Layout and form pieces shared by pages."""

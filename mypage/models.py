@@ -1,0 +1,192 @@
+"""The portal's tables. Money is integer yen; times are aware UTC (SQLModel's UTCDateTime).
+
+Every change here needs an Alembic migration (alembic/versions/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, as the tables store it."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Customer(SQLModel, table=True):
+    """A subscriber as the operator's billing system knows them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_number: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=100)
+    kana: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    postal_code: str = Field(default="", max_length=10)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=30)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuthCode(SQLModel, table=True):
+    """A registration code printed on the customer's letter; stored as a hash."""
+
+    __tablename__ = "auth_code"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    code_hash: str = Field(max_length=128)
+    issued_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class Account(SQLModel, table=True):
+    """A MyPage account: one per customer, login ID unique ignoring case."""
+
+    __table_args__ = (sa.UniqueConstraint("customer_id", name="uq_account_customer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    login_id: str = Field(max_length=20)
+    login_id_folded: str = Field(max_length=20, unique=True)
+    password_hash: str = Field(max_length=128)
+    email: str = Field(max_length=254)
+    status: str = Field(default="pending", max_length=16)  # pending | active
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    verified_at: dt.datetime | None = None
+    last_login_at: dt.datetime | None = None
+    failed_logins: int = 0
+    lockouts: int = 0
+    locked_until: dt.datetime | None = None
+    password_changed_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side login session; the cookie holds only a random token."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=128, unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    revoked_at: dt.datetime | None = None
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class EmailToken(SQLModel, table=True):
+    """A single-use token mailed for verification, reset or e-mail change."""
+
+    __tablename__ = "email_token"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(max_length=16)  # verify | reset | email_change | login_ticket
+    token_hash: str = Field(max_length=128, unique=True)
+    email: str = Field(default="", max_length=254)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class Service(SQLModel, table=True):
+    """One contracted service: TV, internet, phone, an option or rented equipment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=16)  # tv | internet | phone | option | equipment
+    plan: str = Field(max_length=100)
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    monthly_fee: int  # yen before tax
+    tax_rate: int = 10  # percent
+
+
+class Invoice(SQLModel, table=True):
+    """A monthly statement, also the qualified invoice (適格請求書)."""
+
+    __table_args__ = (sa.UniqueConstraint("customer_id", "period", name="uq_invoice_period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    invoice_number: str = Field(max_length=30, unique=True)
+    period: str = Field(max_length=7)  # YYYY-MM
+    issued_on: dt.date
+    due_on: dt.date
+    payment_method: str = Field(max_length=30)
+    status: str = Field(max_length=16)  # unpaid | paid | scheduled
+    paid_on: dt.date | None = None
+
+
+class InvoiceLine(SQLModel, table=True):
+    """One line of a statement; discounts are negative amounts."""
+
+    __tablename__ = "invoice_line"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    position: int
+    description: str = Field(max_length=200)
+    quantity: int = 1
+    unit_price: int
+    amount: int  # yen before tax
+    tax_rate: int = 10  # percent: 10, or 8 for reduced-rate items
+
+
+class PaymentMethod(SQLModel, table=True):
+    """The card on file, as the gateway reports it; never the number."""
+
+    __tablename__ = "payment_method"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", unique=True)
+    gateway_token: str = Field(max_length=200)
+    brand: str = Field(max_length=30)
+    last4: str = Field(max_length=4)
+    exp_month: int
+    exp_year: int
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Notice(SQLModel, table=True):
+    """An operator notice; customer_id set means it is for that customer only."""
+
+    __table_args__ = (sa.Index("ix_notice_window", "starts_at", "ends_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    body: str
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class NoticeRead(SQLModel, table=True):
+    """That an account has read a notice."""
+
+    __tablename__ = "notice_read"
+    notice_id: int = Field(foreign_key="notice.id", primary_key=True)
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    read_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """A security event: sign-up, login, lockout, changes of ID, password, e-mail, card."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_kind_subject_at", "kind", "subject", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=100)  # customer number, login ID or address
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    ip: str = Field(default="", max_length=64)
+    detail: str = Field(default="", max_length=500)
+
+
+class CaptchaChallenge(SQLModel, table=True):
+    """An image CAPTCHA's answer, kept on the server; single use, 10 minutes."""
+
+    __tablename__ = "captcha_challenge"
+    id: str = Field(primary_key=True, max_length=64)
+    answer_hash: str = Field(max_length=128)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    used_at: dt.datetime | None = None

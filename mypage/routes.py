@@ -1,0 +1,31 @@
+"""Every path of the portal; nothing else spells a URL."""
+
+LOGIN = "/"
+REGISTER = "/register"
+REGISTER_CONFIRM = "/register/confirm"
+REGISTER_SENT = "/register/sent"
+VERIFY = "/verify"
+FORGOT_ID = "/forgot-id"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+HOME = "/home"
+CONTRACT = "/contract"
+BILLS = "/bills"
+INVOICES = "/invoices"
+CARD = "/card"
+ACCOUNT_SETTINGS = "/account"
+NOTICES = "/notices"
+NOTICE_DETAIL = "/notices/[notice_id]"
+FAQ = "/faq"
+TERMS = "/terms"
+IMPORTANT = "/important"
+
+# HTTP routes served by the backend beside the websocket (see mypage/http.py).
+API_PREFIX = "/_mypage"
+CAPTCHA_IMAGE = f"{API_PREFIX}/captcha"
+SESSION_START = f"{API_PREFIX}/session/start"
+SESSION_END = f"{API_PREFIX}/session/end"
+INVOICE_PDF = f"{API_PREFIX}/invoice"
+STATEMENT_CSV = f"{API_PREFIX}/statement"
+
+MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)

@@ -1,0 +1,1 @@
+"""Reflex states: thin adapters between pages and the core."""

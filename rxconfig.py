@@ -1,0 +1,29 @@
+"""Reflex configuration, from the MYPAGE_* settings (checked here, at start-up)."""
+
+import sys
+
+import reflex as rx
+
+from mypage.settings import SettingsError, get_settings
+
+try:
+    settings = get_settings()
+except SettingsError as error:
+    print(f"MyPage cannot start: {error}", file=sys.stderr)
+    sys.exit(1)
+
+config = rx.Config(
+    app_name="mypage",
+    db_url=settings.database_url,
+    redis_url=settings.redis_url,
+    state_manager_mode="redis" if settings.redis_url else "memory",
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    deploy_url=settings.base_url,
+    api_url=settings.base_url,
+    cors_allowed_origins=[settings.origin],
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="blue"))],
+    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+)

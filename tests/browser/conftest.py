@@ -1,0 +1,179 @@
+"""One production build of the portal for all browser tests, Chromium through Playwright.
+
+Like Reflex's own integration tests, a console error or an uncaught page error fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlmodel import Session
+
+from mypage import db
+from tests.conftest import _TMP, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("MYPAGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = {"desktop": 1280, "mobile": 375}
+
+
+class App:
+    """The running portal: its URL, environment and database."""
+
+    def __init__(self, url: str, env: dict[str, str], demo: dict) -> None:
+        self.url = url
+        self.env = env
+        self.demo = demo
+        self.database_url = env["MYPAGE_DATABASE_URL"]
+
+    def __call__(self, path: str = "/") -> str:
+        """The absolute URL of a path of the portal."""
+        return self.url + path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """Run the `mypage` command against the portal's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "mypage.cli", *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, check=False,
+        )
+
+    def db(self) -> Session:
+        """A database session on the portal's own database."""
+        return Session(db.engine_for(self.database_url), expire_on_commit=False)
+
+    def customer(self, **match) -> dict:
+        """The first demo customer whose fields match, from `mypage demo --json`."""
+        for customer in self.demo["customers"]:
+            if all(customer.get(k) == v for k, v in match.items()):
+                return customer
+        raise LookupError(match)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal exited:\n{log.read_text()[-4000:]}")
+        try:
+            for path in ("/", "/ping"):
+                with urllib.request.urlopen(url + path, timeout=5) as response:
+                    assert response.status == 200
+            return
+        except Exception:
+            time.sleep(1)
+    raise RuntimeError(f"the portal did not start in {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def app(smtp_server) -> App:
+    """Build and start the portal once, on a free port, with its own database and demo data."""
+    host, smtp_port, _ = smtp_server
+    port = free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "MYPAGE_ENV": "test",
+        "MYPAGE_DATABASE_URL": f"sqlite:///{_TMP / 'app.db'}",
+        "MYPAGE_SMTP_HOST": host,
+        "MYPAGE_SMTP_PORT": str(smtp_port),
+        "MYPAGE_CAPTCHA_TEST_MODE": "1",
+        "MYPAGE_BCRYPT_ROUNDS": "4",
+        "MYPAGE_OUTBOX_DIR": str(_TMP / "app-outbox"),
+        "MYPAGE_BASE_URL": url,
+        "PORT": str(port),
+    }
+    for step in (["db", "upgrade"], ["demo", "--json"]):
+        done = subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    demo = json.loads(done.stdout)
+    log = _TMP / "app.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+             "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait_until_up(url, process, log)
+        yield App(url, env, demo)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """Debian's Chromium, headless."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open_page(browser: Browser, width: int, request: pytest.FixtureRequest):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.problems = problems  # tests that provoke an expected error may clear it
+    yield page
+    context.close()
+    if "allow_console_errors" not in request.keywords:
+        assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Page:
+    """A fresh browser context at 1280 px; fails the test on any console or page error."""
+    yield from _open_page(browser, WIDTHS["desktop"], request)
+
+
+@pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
+def any_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
+    """The same test at 1280 px and at 375 px."""
+    yield from _open_page(browser, WIDTHS[request.param], request)
+
+
+@pytest.fixture
+def mobile_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
+    """A fresh browser context at 375 px."""
+    yield from _open_page(browser, WIDTHS["mobile"], request)
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no violation on the page as it is now."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until Reflex has hydrated the page and connected its websocket."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.documentElement.dataset.font !== undefined")
