@@ -3,6 +3,7 @@
 import reflex as rx
 
 import mypage.pages  # noqa: F401  (registers every page)
+from mypage import styles
 from mypage.state.ui import FONT_KEY
 
 # Apply the remembered 文字サイズ before the first paint, so a reload does not flash.
@@ -13,6 +14,15 @@ _FONT_SCRIPT = (
 
 app = rx.App(
     stylesheets=["/mypage.css"],
-    head_components=[rx.script(_FONT_SCRIPT)],
+    head_components=[
+        rx.script(_FONT_SCRIPT),
+        # The operator's colour as Radix's accent; solid buttons then keep white text readable.
+        rx.el.style(
+            ":root:root .radix-themes, :root:root .radix-themes [data-accent-color]{"
+            f"--accent-9:{styles.PRIMARY};--accent-10:{styles.PRIMARY_HOVER};"
+            f"--accent-11:{styles.PRIMARY};--accent-a11:{styles.PRIMARY};"
+            f"--accent-12:{styles.PRIMARY_HOVER};--accent-contrast:#ffffff}}"
+        ),
+    ],
     html_lang="ja",
 )

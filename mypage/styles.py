@@ -4,6 +4,7 @@ from mypage.settings import get_settings
 
 BRAND = get_settings().branding
 PRIMARY = BRAND.primary_color
+PRIMARY_HOVER = "#094a8a"
 ACCENT = BRAND.accent_color
 TEXT = "#1c2024"
 MUTED = "#4a4f55"  # 7:1 on white, for elderly readers

@@ -23,7 +23,7 @@ def login_form() -> rx.Component:
     """ログインID, パスワード, クリア, ログイン and the recovery links."""
     return rx.form(
         rx.vstack(
-            rx.heading("マイページアカウント", as_="h3", size="4"),
+            rx.heading("マイページアカウント", as_="h2", size="4"),
             field("ログインID", "login_id", autocomplete="username"),
             field("パスワード", "password", type_="password", autocomplete="current-password"),
             rx.text("ログインIDを忘れた場合", rx.link("こちら", href=routes.FORGOT_ID, style=styles.link), "。"),
