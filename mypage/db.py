@@ -48,8 +48,9 @@ def session() -> Iterator[Session]:
 
 def upgrade(url: str | None = None) -> None:
     """Bring the database to the newest migration."""
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     url = url or get_settings().database_url
     if url.startswith("sqlite:///"):
