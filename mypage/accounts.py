@@ -228,10 +228,20 @@ def _remove_stale(db: Session, customer_id: int, login_id_folded: str, now: dt.d
     for account in pending:
         if not is_stale(db, account, now):
             continue
+        # Claim the row first: a racing registration may have replaced it meanwhile, and
+        # SQLite may even have given the new account the same id; created_at tells them apart.
+        claimed = db.exec(
+            update(Account)
+            .where(Account.id == account.id, Account.status == "pending", Account.created_at == account.created_at)
+            .values(status="pending")
+        )
+        db.expunge(account)
+        if claimed.rowcount != 1:
+            continue
         # The audit trail outlives the account; its events keep their subject.
         db.exec(update(AuditEvent).where(AuditEvent.account_id == account.id).values(account_id=None))
         db.exec(delete(EmailToken).where(EmailToken.account_id == account.id))
-        db.delete(account)
+        db.exec(delete(Account).where(Account.id == account.id))
     db.flush()
 
 
