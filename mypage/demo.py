@@ -15,7 +15,8 @@ tests can rely on them (all codes use security.CODE_ALPHABET):
   a set discount; pays by 口座振替, so its newest bill is "scheduled".
 - internet: internet only with a rented modem; pays by クレジットカード (card on file),
   newest bill "unpaid".
-- nobills: a TV contract that started on the 1st of this month, so no bill yet.
+- nobills: a TV contract that started on the 1st of the month of the first load, so no
+  bill yet; it is never billed, so that it stays the customer without bills.
 - registered: TV + internet with an active account; pays by クレジットカード.
 
 Dates are relative to today in Japan, so the data stays fresh, and deterministic for a
@@ -90,6 +91,7 @@ class DemoCustomer:
     services: tuple[DemoService, ...]
     discounts: tuple[tuple[str, int], ...] = ()
     calls: bool = False
+    bills: bool = True
     card: tuple[str, str] | None = None
     login_id: str | None = None
     password: str | None = None
@@ -153,6 +155,7 @@ CUSTOMERS = (
             DemoService("tv", "ACTテレビ ベーシックコース", 3000, months_ago=0),
             DemoService("equipment", "STBレンタル", 400, months_ago=0),
         ),
+        bills=False,
     ),
     DemoCustomer(
         kind="registered",
@@ -256,7 +259,8 @@ def load(db: Session, now: dt.datetime | None = None, settings: Settings | None 
         customer = _customer(db, spec, now)
         _auth_code(db, customer, spec, now)
         services = [_service(db, customer, service, today) for service in spec.services]
-        _bills(db, customer, spec, services, today, settings)
+        if spec.bills:
+            _bills(db, customer, spec, services, today, settings)
         if spec.card:
             _card(db, customer, spec, now)
         if spec.login_id:
