@@ -40,6 +40,8 @@ def db_upgrade() -> None:
 
 def _database_error(error: sa.exc.SQLAlchemyError) -> click.ClickException:
     first_line = str(error).splitlines()[0]
+    if isinstance(error, sa.exc.IntegrityError):
+        return click.ClickException(f"nothing was written: a row conflicts with one already there ({first_line})")
     return click.ClickException(f"the database cannot be used ({first_line}); run `mypage db upgrade` first")
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from mypage import db
-from mypage.models import AuthCode, Customer
+from mypage.models import Account, AuthCode, Customer
 from mypage.security import CODE_ALPHABET, hash_token, normalize_auth_code
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,3 +212,24 @@ def test_customer_add_bad_input(database_url, args, field):
     assert done.stdout == ""
     assert customers(database_url) == []
     assert counts(database_url)["auth_code"] == 0
+
+
+def test_demo_login_taken_by_someone_else_is_a_clear_error(database_url):
+    with Session(db.engine_for(database_url)) as session:
+        other = Customer(customer_number="3000000001", name="他の人")
+        session.add(other)
+        session.flush()
+        session.add(
+            Account(
+                customer_id=other.id,
+                login_id="HANAKO01",
+                login_id_folded="hanako01",
+                password_hash="x",
+                email="o@example.jp",
+            )
+        )
+        session.commit()
+    done = run(database_url, "demo", "--json")
+    assert done.returncode == 1
+    assert "conflicts" in done.stderr and "Traceback" not in done.stderr
+    assert counts(database_url)["customer"] == 1
