@@ -19,7 +19,7 @@ BODY = "青森 太郎 様\n\nマイページへのご登録ありがとうござ
 
 
 def mail_text(message) -> str:
-    # Not imported from tests/conftest.py: importing it again would re-run its set-up.
+    # Shared helpers live in tests/support.py.
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
