@@ -4,6 +4,8 @@ import reflex as rx
 
 import mypage.pages  # noqa: F401  (registers every page)
 from mypage import styles
+from mypage.http import api_transformers
+from mypage.state.auth import SessionGuard
 from mypage.state.ui import FONT_KEY
 
 # Apply the remembered 文字サイズ before the first paint, so a reload does not flash.
@@ -25,4 +27,7 @@ app = rx.App(
         ),
     ],
     html_lang="ja",
+    api_transformer=api_transformers(),
 )
+# Before hydration: a tab whose subscriber changed forgets the previous one's data.
+app.add_middleware(SessionGuard(), index=0)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.components.timer import interval
 from mypage.settings import get_settings
+from mypage.state.auth import AuthState
 from mypage.state.ui import LARGE, STANDARD, UiState
 
 BRAND = get_settings().branding
@@ -95,12 +97,55 @@ def footer() -> rx.Component:
     )
 
 
+def member_nav() -> rx.Component:
+    """TOP and ログアウト, in the header of every member page."""
+    return rx.el.nav(
+        rx.hstack(
+            rx.link("TOP", href=routes.HOME, style=styles.link_button),
+            rx.button("ログアウト", on_click=AuthState.logout, variant="outline", style=styles.button),
+            spacing="2",
+            align="center",
+        ),
+        aria_label="会員メニュー",
+    )
+
+
+# The server checks the session this often; a tab brought back to the front checks at once.
+IDLE_CHECK_MS = 60_000
+
+
+def idle_warning() -> rx.Component:
+    """The warning shown a few minutes before the idle timeout, with a button to stay."""
+    return rx.fragment(
+        interval(on_tick=AuthState.tick, interval_ms=IDLE_CHECK_MS),
+        rx.cond(
+            AuthState.idle_warning,
+            rx.box(
+                rx.text(
+                    "しばらく操作がないため、あと約", AuthState.idle_minutes_left.to_string(),
+                    "分で自動的にログアウトします。", weight="bold",
+                ),
+                rx.button("ログインを続ける", on_click=AuthState.stay_logged_in, style=styles.primary_button),
+                role="alert",
+                style={**styles.card, "border": f"2px solid {styles.ERROR}"},
+                display="flex",
+                flex_direction="column",
+                gap="0.75rem",
+            ),
+            rx.fragment(),
+        ),
+    )
+
+
 def shell(content: rx.Component, member_nav: rx.Component | None = None) -> rx.Component:
     """Header, the page's own content in <main>, footer."""
     return rx.flex(
         header(member_nav),
         rx.el.main(
-            rx.vstack(content, spacing="4", width="100%", padding_y="1.5rem"),
+            rx.vstack(
+                idle_warning() if member_nav is not None else rx.fragment(),
+                content, spacing="4", width="100%", padding_y="1.5rem",
+            ),
             style=styles.page_box,
             flex="1",
             id="main",
@@ -121,23 +166,28 @@ def template(
     route: str,
     title: str,
     on_load: rx.event.EventType | None = None,
-    member_nav: Callable[[], rx.Component] | None = None,
+    member: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a page with the shared layout and a Japanese title.
 
     Args:
         route: The page's path, from mypage.routes.
         title: The screen's Japanese name.
-        on_load: Events to run when the page opens (member pages check the session here).
-        member_nav: Builds the TOP / ログアウト navigation for member pages.
+        on_load: Events to run when the page opens, after the session check of member pages.
+        member: A page for logged-in subscribers: AuthState.check_login runs first on load
+            (no session → the login page, and back after login), and the header shows
+            TOP / ログアウト and the idle-timeout warning. See mypage/state/auth.py.
 
     Returns:
         A decorator for a function that returns the page's content.
     """
+    if member:
+        extra = [] if on_load is None else list(on_load) if isinstance(on_load, (list, tuple)) else [on_load]
+        on_load = [AuthState.check_login, *extra]
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
-            return shell(content(), member_nav() if member_nav else None)
+            return shell(content(), member_nav() if member else None)
 
         page.__name__ = content.__name__
         rx.page(route=route, title=page_title(title), on_load=on_load)(page)

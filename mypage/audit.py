@@ -1,0 +1,63 @@
+"""The audit trail of security events, and counts over it for throttling.
+
+Kinds used so far: login_ok, login_failed, login_locked, login_throttled, logout,
+session_start, recovery_id, recovery_password, password_reset.
+`subject` is what the event is about (a folded login ID, a customer number or an
+address); `ip` is the client address it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from mypage.models import AuditEvent, utcnow
+
+
+def record(
+    db: Session,
+    kind: str,
+    *,
+    subject: str = "",
+    account_id: int | None = None,
+    ip: str = "",
+    detail: str = "",
+    now: dt.datetime | None = None,
+) -> AuditEvent:
+    """Add one event; the caller commits with the change it describes."""
+    event = AuditEvent(at=now or utcnow(), kind=kind, subject=subject[:100], account_id=account_id,
+                       ip=ip[:64], detail=detail[:500])
+    db.add(event)
+    db.flush()
+    return event
+
+
+def count(
+    db: Session,
+    kinds: tuple[str, ...],
+    *,
+    since: dt.datetime,
+    subject: str | None = None,
+    ip: str | None = None,
+) -> int:
+    """How many events of these kinds for a subject or from an address since a time."""
+    query = select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.kind.in_(kinds), AuditEvent.at >= since
+    )
+    if subject is not None:
+        query = query.where(AuditEvent.subject == subject[:100])
+    if ip is not None:
+        query = query.where(AuditEvent.ip == ip[:64])
+    return db.exec(query).one()
+
+
+def last(db: Session, kinds: tuple[str, ...], *, subject: str) -> AuditEvent | None:
+    """The newest event of these kinds for a subject."""
+    return db.exec(
+        select(AuditEvent)
+        .where(AuditEvent.kind.in_(kinds), AuditEvent.subject == subject[:100])
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()

@@ -1,0 +1,129 @@
+"""The portal's own HTTP routes beside Reflex's, and the ASGI wrapper for every response.
+
+`api_transformers()` is given to `rx.App(api_transformer=...)`:
+- a Starlette app with the routes below, with Reflex mounted under it;
+- `SecurityHeaders`, around everything (Reflex's pages, its websocket and these routes).
+
+Routes:
+- POST routes.SESSION_START (ticket, next): exchange a one-time login ticket for the
+  HttpOnly session cookie, then 303 to `next` (a local path) or マイページ初期画面.
+- POST routes.SESSION_END: revoke the session, clear the cookie, 303 to the login page.
+
+Both accept only posts whose Origin is the portal's own, so another site can neither
+log a subscriber out nor log them into someone else's account.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mypage import audit, db, headers, netaddr, routes, sessions
+from mypage.settings import get_settings
+
+
+def request_ip(request: Request) -> str:
+    """The client address of an HTTP request (proxies from settings only)."""
+    peer = request.client.host if request.client else ""
+    return netaddr.client_ip(peer, request.headers.get("x-forwarded-for", ""))
+
+
+def _same_origin(request: Request) -> bool:
+    return request.headers.get("origin", "").rstrip("/") == get_settings().origin
+
+
+def _set_cookie(response: Response, token: str) -> None:
+    settings = get_settings()
+    response.set_cookie(
+        sessions.cookie_name(settings), token, path="/", httponly=True, samesite="strict",
+        secure=settings.is_https,
+        # No Max-Age: the cookie ends with the browser; the server's timeouts end it sooner.
+    )
+
+
+def _clear_cookie(response: Response) -> None:
+    settings = get_settings()
+    response.delete_cookie(sessions.cookie_name(settings), path="/", httponly=True, samesite="strict",
+                           secure=settings.is_https)
+
+
+async def session_start(request: Request) -> Response:
+    """Exchange a login ticket for the session cookie."""
+    if not _same_origin(request):
+        return PlainTextResponse("forbidden", status_code=403)
+    form = await request.form()
+    ticket, next_path = str(form.get("ticket", "")), str(form.get("next", ""))
+    old_token = sessions.token_from_cookie_header(request.headers.get("cookie", ""))
+    ip = request_ip(request)
+    with db.session() as s:
+        account_id = sessions.redeem_ticket(s, ticket)
+        if account_id is None:
+            return RedirectResponse(routes.LOGIN, status_code=303)
+        # A new token at every login: whatever session this browser had ends now.
+        sessions.revoke(s, old_token)
+        token = sessions.start(s, account_id, ip=ip, user_agent=request.headers.get("user-agent", ""))
+        audit.record(s, "session_start", account_id=account_id, ip=ip)
+    response = RedirectResponse(sessions.safe_next(next_path), status_code=303)
+    _set_cookie(response, token)
+    return response
+
+
+async def session_end(request: Request) -> Response:
+    """Log out: revoke the session row and clear the cookie."""
+    if not _same_origin(request):
+        return PlainTextResponse("forbidden", status_code=403)
+    token = sessions.token_from_cookie_header(request.headers.get("cookie", ""))
+    with db.session() as s:
+        account_id = sessions.revoke(s, token)
+        if account_id is not None:
+            audit.record(s, "logout", account_id=account_id, ip=request_ip(request))
+    response = RedirectResponse(f"{routes.LOGIN}?{urlencode({'logout': '1'})}", status_code=303)
+    _clear_cookie(response)
+    return response
+
+
+ROUTES = [
+    Route(routes.SESSION_START, session_start, methods=["POST"]),
+    Route(routes.SESSION_END, session_end, methods=["POST"]),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware: security headers on every HTTP response; foreign websocket origins refused."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if scope["type"] == "websocket":
+            origin = dict(scope.get("headers") or []).get(b"origin", b"").decode("latin-1")
+            if not headers.origin_allowed(origin):
+                # Closing before accepting makes the server answer the handshake with 403.
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                 for k, v in headers.security_headers(scope.get("path", "/"))]
+        names = {k for k, _ in extra}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + extra}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def api_transformers() -> list:
+    """What mypage.py gives to rx.App(api_transformer=...): routes first, then the wrapper."""
+    return [Starlette(routes=ROUTES), SecurityHeaders]
