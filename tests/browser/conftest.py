@@ -15,57 +15,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlmodel import Session
 
-from mypage import db
-from tests.conftest import _TMP, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("MYPAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WIDTHS = {"desktop": 1280, "mobile": 375}
-
-
-class App:
-    """The running portal: its URL, environment and database."""
-
-    def __init__(self, url: str, env: dict[str, str], demo: dict) -> None:
-        self.url = url
-        self.env = env
-        self.demo = demo
-        self.database_url = env["MYPAGE_DATABASE_URL"]
-
-    def __call__(self, path: str = "/") -> str:
-        """The absolute URL of a path of the portal."""
-        return self.url + path
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """Run the `mypage` command against the portal's database."""
-        return subprocess.run(
-            [sys.executable, "-m", "mypage.cli", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, check=False,
-        )
-
-    def db(self) -> Session:
-        """A database session on the portal's own database."""
-        return Session(db.engine_for(self.database_url), expire_on_commit=False)
-
-    def customer(self, **match) -> dict:
-        """The first demo customer whose fields match, from `mypage demo --json`."""
-        for customer in self.demo["customers"]:
-            if all(customer.get(k) == v for k, v in match.items()):
-                return customer
-        raise LookupError(match)
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App
+from tests.support import TMP, free_port
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
@@ -94,12 +47,12 @@ def app(smtp_server) -> App:
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "MYPAGE_ENV": "test",
-        "MYPAGE_DATABASE_URL": f"sqlite:///{_TMP / 'app.db'}",
+        "MYPAGE_DATABASE_URL": f"sqlite:///{TMP / 'app.db'}",
         "MYPAGE_SMTP_HOST": host,
         "MYPAGE_SMTP_PORT": str(smtp_port),
         "MYPAGE_CAPTCHA_TEST_MODE": "1",
         "MYPAGE_BCRYPT_ROUNDS": "4",
-        "MYPAGE_OUTBOX_DIR": str(_TMP / "app-outbox"),
+        "MYPAGE_OUTBOX_DIR": str(TMP / "app-outbox"),
         "MYPAGE_BASE_URL": url,
         "PORT": str(port),
     }
@@ -108,7 +61,7 @@ def app(smtp_server) -> App:
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
     demo = json.loads(done.stdout)
-    log = _TMP / "app.log"
+    log = TMP / "app.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
@@ -167,13 +120,3 @@ def mobile_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
     yield from _open_page(browser, WIDTHS["mobile"], request)
 
 
-def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation on the page as it is now."""
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def wait_for_app(page: Page) -> None:
-    """Wait until Reflex has hydrated the page and connected its websocket."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => document.documentElement.dataset.font !== undefined")

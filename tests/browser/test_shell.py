@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mypage import routes
-from tests.browser.conftest import assert_accessible
+from tests.browser.support import assert_accessible
 
 PUBLIC_PAGES = {
     routes.LOGIN: "マイページログイン",
