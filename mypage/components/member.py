@@ -11,9 +11,9 @@ from mypage.state.bills import LATEST, BillsState
 def facts(*pairs: tuple[str, rx.Var | str | rx.Component]) -> rx.Component:
     """Label / value pairs as a definition list, readable at 375 px."""
     return rx.data_list.root(
-        *[rx.data_list.item(rx.data_list.label(label, min_width="7rem", color=styles.MUTED),
-                            rx.data_list.value(value)) for label, value in pairs],
-        orientation={"initial": "vertical", "sm": "horizontal"},
+        *[rx.data_list.item(rx.data_list.label(label, min_width="8.5rem", color=styles.MUTED),
+                            rx.data_list.value(value), align="center") for label, value in pairs],
+        orientation="horizontal",
         size="3",
         width="100%",
     )
