@@ -121,7 +121,7 @@ def statement_card(item, index) -> rx.Component:
     )
 
 
-@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load)
+@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load, member=True)
 def bills_page() -> rx.Component:
     """ご請求明細."""
     return rx.vstack(

@@ -48,7 +48,7 @@ def services() -> rx.Component:
     )
 
 
-@template(route=routes.CONTRACT, title="ご契約内容参照", on_load=ContractState.load)
+@template(route=routes.CONTRACT, title="ご契約内容参照", on_load=ContractState.load, member=True)
 def contract_page() -> rx.Component:
     """ご契約内容参照."""
     return rx.vstack(

@@ -101,7 +101,7 @@ def notice_box() -> rx.Component:
     )
 
 
-@template(route=routes.HOME, title="マイページ初期画面", on_load=HomeState.load)
+@template(route=routes.HOME, title="マイページ初期画面", on_load=HomeState.load, member=True)
 def home_page() -> rx.Component:
     """マイページ初期画面."""
     return rx.vstack(
