@@ -10,13 +10,18 @@ from mypage.state.bills import LATEST, BillsState
 
 
 def facts(*pairs: tuple[str, rx.Var | str | rx.Component]) -> rx.Component:
-    """Label / value pairs as a definition list, readable at 375 px."""
-    return rx.data_list.root(
-        *[rx.data_list.item(rx.data_list.label(label, min_width="8.5rem", color=styles.MUTED),
-                            rx.data_list.value(value), align="center") for label, value in pairs],
-        orientation="horizontal",
-        size="3",
-        width="100%",
+    """Label / value pairs as a definition list: side by side, the value below when it does not fit.
+
+    Wrapping by content (not by breakpoint) keeps both readable at 375 px with 大きく.
+    """
+    return rx.el.dl(
+        *[rx.el.div(
+            rx.el.dt(label, style={"min_width": "8.5rem", "color": styles.MUTED}),
+            rx.el.dd(value, style={"margin": 0, "overflow_wrap": "anywhere"}),
+            style={"display": "flex", "flex_wrap": "wrap", "column_gap": "1rem", "align_items": "baseline"},
+        ) for label, value in pairs],
+        style={"display": "grid", "row_gap": "0.75rem", "margin": 0, "width": "100%",
+               "font_size": "var(--font-size-3)"},
     )
 
 

@@ -226,3 +226,13 @@ def test_a_new_customer_sees_empty_states(app, any_page: Page, empty_member: str
     assert_accessible(page)
     open_page(app, page, routes.INVOICES, "インボイス（適格請求書）")
     expect(page.get_by_text("発行済みの請求書はまだありません。")).to_be_visible()
+
+
+def test_bills_fit_a_phone_with_large_text(app, mobile_page: Page):
+    page = mobile_page
+    log_in(app, page)
+    open_page(app, page, routes.BILLS, "ご請求明細")
+    page.get_by_role("button", name="大きく").click()
+    expect(page.get_by_role("button", name="大きく")).to_have_attribute("aria-pressed", "true")
+    page.get_by_text("明細を見る").first.scroll_into_view_if_needed()
+    assert fits_the_width(page)
