@@ -35,7 +35,8 @@ class NoticesState(rx.State):
         member = await current_member(self)
         if member is None:
             return login_redirect(self)
-        raw = str(self.notice_id)
+        # The id is the URL's last segment (/notices/<id>); it only selects, the query checks the owner.
+        raw = self.router.url.path.rstrip("/").rpartition("/")[2]
         moment = now()
         with db.session() as session:
             found = None
