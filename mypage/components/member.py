@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router import ReactRouterLink
 
 from mypage import routes, styles
 from mypage.state.bills import LATEST, BillsState
@@ -11,9 +12,9 @@ from mypage.state.bills import LATEST, BillsState
 def facts(*pairs: tuple[str, rx.Var | str | rx.Component]) -> rx.Component:
     """Label / value pairs as a definition list, readable at 375 px."""
     return rx.data_list.root(
-        *[rx.data_list.item(rx.data_list.label(label, min_width="7rem", color=styles.MUTED),
-                            rx.data_list.value(value)) for label, value in pairs],
-        orientation={"initial": "vertical", "sm": "horizontal"},
+        *[rx.data_list.item(rx.data_list.label(label, min_width="8.5rem", color=styles.MUTED),
+                            rx.data_list.value(value), align="center") for label, value in pairs],
+        orientation="horizontal",
         size="3",
         width="100%",
     )
@@ -61,5 +62,10 @@ def period_chooser() -> rx.Component:
 
 
 def download_link(text: str, href: rx.Var, label: rx.Var) -> rx.Component:
-    """A plain <a>: a file is fetched from the server, not routed inside the app."""
-    return rx.el.a(text, href=href, aria_label=label, style=styles.link_button)
+    """A link the browser follows itself: a file comes from the server, not from the app's router.
+
+    Reflex turns every internal <a> into a React Router link, which would look the path up
+    among the pages and show the 404 page; reloadDocument hands the click back to the browser.
+    """
+    return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label,
+                                  style=styles.link_button)
