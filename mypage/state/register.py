@@ -16,6 +16,7 @@ from mypage import accounts, captcha, db, routes
 from mypage.accounts import Prepared, RegistrationError
 from mypage.mail import MailError
 from mypage.models import Account, utcnow
+from mypage.state.auth import client_ip
 from mypage.validation import CAPTCHA, CODE_PARTS, CUSTOMER_NUMBER, EMAIL, FIELDS, LABELS, LOGIN_ID, Registration
 
 BLANK = dict.fromkeys(FIELDS, "")
@@ -100,9 +101,6 @@ class RegisterState(rx.State):
         ]
         return items
 
-    def _client_ip(self) -> str:
-        return self.router.session.client_ip or ""
-
     async def _refresh_captcha(self) -> None:
         self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
 
@@ -136,7 +134,7 @@ class RegisterState(rx.State):
         if not isinstance(form_data, dict):
             return None
         form = Registration.from_form(form_data)
-        shown, prepared, errors = await asyncio.to_thread(_prepare, form, self._captcha_id, self._client_ip())
+        shown, prepared, errors = await asyncio.to_thread(_prepare, form, self._captcha_id, client_ip(self))
         self.login_id, self.email, self.customer_number = shown.login_id, shown.email, shown.customer_number
         self.form_error = ""
         if prepared is not None:
@@ -167,7 +165,7 @@ class RegisterState(rx.State):
         if prepared is None:
             return rx.redirect(routes.REGISTER)
         try:
-            account_id, email, mailed = await asyncio.to_thread(_register, prepared, self._client_ip())
+            account_id, email, mailed = await asyncio.to_thread(_register, prepared, client_ip(self))
         except RegistrationError as refused:
             self.errors = dict(BLANK)
             if refused.field in BLANK:
@@ -194,7 +192,7 @@ class RegisterState(rx.State):
             return
         self.resend_message = self.resend_error = ""
         try:
-            await asyncio.to_thread(_resend, self._account_id, self._client_ip())
+            await asyncio.to_thread(_resend, self._account_id, client_ip(self))
         except accounts.ResendRefused as refused:
             self.resend_error = refused.message
         except MailError:

@@ -12,6 +12,7 @@ import reflex as rx
 from mypage import accounts, db, routes
 from mypage.mail import MailError
 from mypage.models import utcnow
+from mypage.state.auth import client_ip
 
 # The login screen shows "✔ アカウントを認証しました。" when it is opened with this query.
 VERIFIED_QUERY = "verified"
@@ -57,7 +58,7 @@ class VerifyState(rx.State):
     @rx.event
     async def confirm(self):
         """メールアドレスを認証する: activate the account, then the login screen says so."""
-        problem = await asyncio.to_thread(_verify, self._token, self.router.session.client_ip or "")
+        problem = await asyncio.to_thread(_verify, self._token, client_ip(self))
         if problem is not None:
             self.status = problem
             return None
@@ -71,7 +72,7 @@ class VerifyState(rx.State):
             return
         self.message = self.error = ""
         try:
-            await asyncio.to_thread(_resend, self._token, self.router.session.client_ip or "")
+            await asyncio.to_thread(_resend, self._token, client_ip(self))
         except accounts.ResendRefused as refused:
             self.error = refused.message
         except MailError:

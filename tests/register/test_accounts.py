@@ -11,7 +11,7 @@ from mypage.accounts import RegistrationError
 from mypage.models import Account, AuditEvent, EmailToken
 from mypage.security import check_password
 from mypage.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
-from tests.register_factories import T0, add_customer, form
+from tests.register.factories import T0, add_customer, form
 
 MIN = dt.timedelta(minutes=1)
 

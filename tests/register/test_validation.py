@@ -6,7 +6,7 @@ import pytest
 
 from mypage import settings as settings_module
 from mypage import validation as v
-from tests.register_factories import form
+from tests.register.factories import form
 
 
 def errors_of(**fields):

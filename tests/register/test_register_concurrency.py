@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from mypage import accounts, captcha, db
 from mypage.models import Account
 from mypage.validation import CUSTOMER_NUMBER, LOGIN_ID
-from tests.register_factories import T0, add_customer, form
+from tests.register.factories import T0, add_customer, form
 
 ROUNDS = 5
 
