@@ -86,8 +86,10 @@ def main() -> None:
 
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"median ms over {RUNS} registrations, bcrypt cost {rounds}, SQLite file")
-    print(f"  次へ      {median['next']:8.1f}   = bcrypt {median['bcrypt']:.1f} + the rest {median['overhead']:.1f}"
-          " (fields, CAPTCHA, code pair, look-ups, audit, commit)")
+    print(
+        f"  次へ      {median['next']:8.1f}   = bcrypt {median['bcrypt']:.1f} + the rest {median['overhead']:.1f}"
+        " (fields, CAPTCHA, code pair, look-ups, audit, commit)"
+    )
     print(f"  登録する  {median['register']:8.1f}   (no bcrypt: the hash was made on 次へ)")
     print(f"  mail      {median['mail']:8.1f}   (verification mail to the outbox, after the commit)")
     print(f"  画像認証  {median['image']:8.1f}   (a new CAPTCHA image, on opening the form or a failed 次へ)")

@@ -347,8 +347,15 @@ def register(db: Session, prepared: Prepared, now: dt.datetime | None = None, ip
         db.rollback()
         raise _conflict(db, prepared, now) from None
     token = _new_verify_token(db, account, now)
-    audit.record(db, SIGNUP, subject=prepared.customer_number, now=now, account_id=account.id, ip=ip,
-          detail=f"login_id={prepared.login_id}")
+    audit.record(
+        db,
+        SIGNUP,
+        subject=prepared.customer_number,
+        now=now,
+        account_id=account.id,
+        ip=ip,
+        detail=f"login_id={prepared.login_id}",
+    )
     db.flush()
     return account, token
 
@@ -366,8 +373,16 @@ def _conflict(db: Session, prepared: Prepared, now: dt.datetime) -> Registration
 
 def _new_verify_token(db: Session, account: Account, now: dt.datetime) -> str:
     token = new_token()
-    db.add(EmailToken(account_id=account.id, purpose=VERIFY, token_hash=hash_token(token),
-                      email=account.email, created_at=now, expires_at=now + VERIFY_LIFETIME))
+    db.add(
+        EmailToken(
+            account_id=account.id,
+            purpose=VERIFY,
+            token_hash=hash_token(token),
+            email=account.email,
+            created_at=now,
+            expires_at=now + VERIFY_LIFETIME,
+        )
+    )
     return token
 
 
@@ -437,7 +452,8 @@ def resend_verification(db: Session, account: Account, now: dt.datetime | None =
         raise ResendRefused("このアカウントは既に認証されています。ログインIDとパスワードでログインしてください。")
     sent = db.exec(
         select(func.count()).where(
-            AuditEvent.kind == VERIFY_RESENT, AuditEvent.account_id == account.id,
+            AuditEvent.kind == VERIFY_RESENT,
+            AuditEvent.account_id == account.id,
             AuditEvent.at > now - RESEND_WINDOW,
         )
     ).one()

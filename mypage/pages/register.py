@@ -20,8 +20,13 @@ def error_summary() -> rx.Component:
         rx.cond(
             has_errors,
             rx.fragment(
-                rx.heading("入力内容に誤りがあります", as_="h2", size="4", id="error-summary-title",
-                           style={"color": styles.ERROR}),
+                rx.heading(
+                    "入力内容に誤りがあります",
+                    as_="h2",
+                    size="4",
+                    id="error-summary-title",
+                    style={"color": styles.ERROR},
+                ),
                 rx.text("次の項目をご確認のうえ、もう一度「次へ」を押してください。"),
                 rx.el.ul(
                     rx.foreach(
@@ -74,11 +79,17 @@ def section(title: str, lead: str, *children: rx.Component) -> rx.Component:
 def email_notes() -> rx.Component:
     """受信制限 domain and the privacy notice, under メールアドレス1."""
     return rx.box(
-        rx.text("ドメイン指定などのメール受信制限を利用されている場合、"
-                "以下のドメインからのメールが受信できるよう設定をお願いします。", size="2"),
+        rx.text(
+            "ドメイン指定などのメール受信制限を利用されている場合、"
+            "以下のドメインからのメールが受信できるよう設定をお願いします。",
+            size="2",
+        ),
         rx.text(f"@{BRAND.mail_domain}", weight="bold", size="3"),
-        rx.text("※ 弊社プライバシーポリシーに準じて、弊社からのお知らせなどに使用させていただく場合がございます。",
-                size="2", color=styles.MUTED),
+        rx.text(
+            "※ 弊社プライバシーポリシーに準じて、弊社からのお知らせなどに使用させていただく場合がございます。",
+            size="2",
+            color=styles.MUTED,
+        ),
         width="100%",
     )
 
@@ -126,12 +137,26 @@ def code_fieldset() -> rx.Component:
             rx.box(required_badge(), as_="span", margin_left="0.5rem"),
             style={"padding": "0"},
         ),
-        rx.text(f"{NOTICE_TEXT}『認証コード』を入力して下さい。大文字・小文字の区別があります。",
-                id="field-auth_code-hint", size="2", color=styles.MUTED),
-        rx.flex(code_box(0), dash, code_box(1), dash, code_box(2), align="center", gap="0.5rem",
-                width="100%", custom_attrs={"data-code-boxes": ""}),
-        rx.text(rx.cond(error != "", "⚠ " + error, ""), id="field-auth_code-error", role="alert",
-                style=styles.error_text),
+        rx.text(
+            f"{NOTICE_TEXT}『認証コード』を入力して下さい。大文字・小文字の区別があります。",
+            id="field-auth_code-hint",
+            size="2",
+            color=styles.MUTED,
+        ),
+        rx.flex(
+            code_box(0),
+            dash,
+            code_box(1),
+            dash,
+            code_box(2),
+            align="center",
+            gap="0.5rem",
+            width="100%",
+            custom_attrs={"data-code-boxes": ""},
+        ),
+        rx.text(
+            rx.cond(error != "", "⚠ " + error, ""), id="field-auth_code-error", role="alert", style=styles.error_text
+        ),
         style={"border": "none", "padding": "0", "margin": "0", "width": "100%", "min_width": "0"},
     )
 
@@ -139,13 +164,30 @@ def code_fieldset() -> rx.Component:
 def captcha_field() -> rx.Component:
     """画像認証: the digits in an image, a box for them and 別の画像に変更."""
     return rx.vstack(
-        rx.image(src=RegisterState.captcha_src, alt="画像認証の数字（4桁）", width="200px", height="70px",
-                 style={"border": f"1px solid {styles.BORDER}", "background": "white"}),
-        rx.button("別の画像に変更", type="button", variant="outline", on_click=RegisterState.change_captcha,
-                  style=styles.button),
-        field("画像認証", "captcha", required=True, error=RegisterState.errors["captcha"],
-              hint="画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を押してください。",
-              auto_complete="off", input_mode="numeric", placeholder="表示数字を入力"),
+        rx.image(
+            src=RegisterState.captcha_src,
+            alt="画像認証の数字（4桁）",
+            width="200px",
+            height="70px",
+            style={"border": f"1px solid {styles.BORDER}", "background": "white"},
+        ),
+        rx.button(
+            "別の画像に変更",
+            type="button",
+            variant="outline",
+            on_click=RegisterState.change_captcha,
+            style=styles.button,
+        ),
+        field(
+            "画像認証",
+            "captcha",
+            required=True,
+            error=RegisterState.errors["captcha"],
+            hint="画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を押してください。",
+            auto_complete="off",
+            input_mode="numeric",
+            placeholder="表示数字を入力",
+        ),
         spacing="2",
         width="100%",
     )
@@ -160,28 +202,60 @@ def registration_form() -> rx.Component:
             section(
                 "マイページアカウント",
                 "任意の内容を入力ください",
-                field("ログインID", "login_id", required=True, error=errors["login_id"],
-                      hint=f"ログインIDは、半角英数{LOGIN_ID_MIN}文字以上{LOGIN_ID_MAX}文字以内で入力してください。",
-                      auto_complete="username", default_value=RegisterState.login_id,
-                      auto_capitalize="off", spell_check=False),
-                field("パスワード", "password", type_="password", required=True, error=errors["password"],
-                      hint=f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
-                      "ログインIDと同じものや、推測されやすいものは使えません。",
-                      auto_complete="new-password"),
-                field("パスワード(確認)", "password_confirm", type_="password", required=True,
-                      error=errors["password_confirm"], hint="確認のため、再度、パスワードの入力をお願いします。",
-                      auto_complete="new-password"),
-                field("メールアドレス1", "email", type_="email", required=True, error=errors["email"],
-                      hint="入力後、登録完了に必要なメールが送信されます。ご利用可能なメールアドレスを入力してください",
-                      auto_complete="email", default_value=RegisterState.email),
+                field(
+                    "ログインID",
+                    "login_id",
+                    required=True,
+                    error=errors["login_id"],
+                    hint=f"ログインIDは、半角英数{LOGIN_ID_MIN}文字以上{LOGIN_ID_MAX}文字以内で入力してください。",
+                    auto_complete="username",
+                    default_value=RegisterState.login_id,
+                    auto_capitalize="off",
+                    spell_check=False,
+                ),
+                field(
+                    "パスワード",
+                    "password",
+                    type_="password",
+                    required=True,
+                    error=errors["password"],
+                    hint=f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
+                    "ログインIDと同じものや、推測されやすいものは使えません。",
+                    auto_complete="new-password",
+                ),
+                field(
+                    "パスワード(確認)",
+                    "password_confirm",
+                    type_="password",
+                    required=True,
+                    error=errors["password_confirm"],
+                    hint="確認のため、再度、パスワードの入力をお願いします。",
+                    auto_complete="new-password",
+                ),
+                field(
+                    "メールアドレス1",
+                    "email",
+                    type_="email",
+                    required=True,
+                    error=errors["email"],
+                    hint="入力後、登録完了に必要なメールが送信されます。ご利用可能なメールアドレスを入力してください",
+                    auto_complete="email",
+                    default_value=RegisterState.email,
+                ),
                 email_notes(),
             ),
             section(
                 "お客様番号・認証コード",
                 "「お客様番号」「認証コード」記載書類を参考にして入力ください",
-                field("お客様番号", "customer_number", required=True, error=errors["customer_number"],
-                      hint=f"{NOTICE_TEXT}『お客様番号』を入力して下さい。", auto_complete="off",
-                      default_value=RegisterState.customer_number),
+                field(
+                    "お客様番号",
+                    "customer_number",
+                    required=True,
+                    error=errors["customer_number"],
+                    hint=f"{NOTICE_TEXT}『お客様番号』を入力して下さい。",
+                    auto_complete="off",
+                    default_value=RegisterState.customer_number,
+                ),
                 code_fieldset(),
                 captcha_field(),
             ),
@@ -214,4 +288,3 @@ def register_page() -> rx.Component:
         spacing="4",
         width="100%",
     )
-

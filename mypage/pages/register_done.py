@@ -12,8 +12,17 @@ MASK = "●●●●●●●●"
 def entry(label: str, value: rx.Var | str, note: str = "") -> rx.Component:
     """One line of what was entered."""
     return rx.el.tr(
-        rx.el.th(label, scope="row", style={"text_align": "left", "padding": "0.75rem", "width": "40%",
-                                            "background": styles.ACCENT, "vertical_align": "top"}),
+        rx.el.th(
+            label,
+            scope="row",
+            style={
+                "text_align": "left",
+                "padding": "0.75rem",
+                "width": "40%",
+                "background": styles.ACCENT,
+                "vertical_align": "top",
+            },
+        ),
         rx.el.td(
             rx.text(value, style={"word_break": "break-all"}),
             rx.cond(note != "", rx.text(note, size="2", color=styles.MUTED), rx.fragment()),
@@ -42,11 +51,13 @@ def confirm_page() -> rx.Component:
             ),
             style={**styles.card, "padding": "0"},
         ),
-        rx.text("※ ログインIDとパスワードは、ログインに必要な大変重要な情報です。必ず控えておいてください。",
-                weight="bold"),
+        rx.text(
+            "※ ログインIDとパスワードは、ログインに必要な大変重要な情報です。必ず控えておいてください。", weight="bold"
+        ),
         rx.hstack(
-            rx.button("戻る", type="button", variant="outline", on_click=RegisterState.back_to_form,
-                      style=styles.button),
+            rx.button(
+                "戻る", type="button", variant="outline", on_click=RegisterState.back_to_form, style=styles.button
+            ),
             rx.button("登録する", type="button", on_click=RegisterState.register, style=styles.primary_button),
             spacing="3",
             justify="center",
@@ -60,10 +71,16 @@ def confirm_page() -> rx.Component:
 def resend_feedback() -> rx.Component:
     """The result of 確認メールを再送信."""
     return rx.box(
-        rx.cond(RegisterState.resend_message != "",
-                rx.text("✔ " + RegisterState.resend_message, style={"color": styles.SUCCESS}), rx.fragment()),
-        rx.cond(RegisterState.resend_error != "",
-                rx.text("⚠ " + RegisterState.resend_error, style=styles.error_text), rx.fragment()),
+        rx.cond(
+            RegisterState.resend_message != "",
+            rx.text("✔ " + RegisterState.resend_message, style={"color": styles.SUCCESS}),
+            rx.fragment(),
+        ),
+        rx.cond(
+            RegisterState.resend_error != "",
+            rx.text("⚠ " + RegisterState.resend_error, style=styles.error_text),
+            rx.fragment(),
+        ),
         role="status",
         width="100%",
     )
@@ -77,16 +94,21 @@ def sent_page() -> rx.Component:
         rx.cond(
             RegisterState.mail_failed,
             rx.box(
-                rx.text("⚠ アカウントを仮登録しましたが、確認メールを送信できませんでした。", weight="bold",
-                        style={"color": styles.ERROR}),
+                rx.text(
+                    "⚠ アカウントを仮登録しましたが、確認メールを送信できませんでした。",
+                    weight="bold",
+                    style={"color": styles.ERROR},
+                ),
                 rx.text("しばらくしてから「確認メールを再送信」を押してください。"),
                 role="alert",
                 style={**styles.card, "border": f"3px solid {styles.ERROR}"},
             ),
             rx.box(
                 rx.text(RegisterState.sent_to, " 宛てに確認メールを送信しました。", weight="bold", size="4"),
-                rx.text("メールに記載されたURLを24時間以内に開き、「メールアドレスを認証する」ボタンを押してください。"
-                        "認証が済むと、ログインIDとパスワードでログインできます。"),
+                rx.text(
+                    "メールに記載されたURLを24時間以内に開き、「メールアドレスを認証する」ボタンを押してください。"
+                    "認証が済むと、ログインIDとパスワードでログインできます。"
+                ),
                 style={**styles.card, "background": styles.ACCENT},
             ),
         ),
@@ -94,15 +116,23 @@ def sent_page() -> rx.Component:
             rx.heading("メールが届かない場合", as_="h2", size="4"),
             rx.el.ul(
                 rx.el.li("迷惑メールフォルダに振り分けられていないかご確認ください。"),
-                rx.el.li(f"ドメイン指定などの受信制限をご利用の場合は、@{BRAND.mail_domain} "
-                         "からのメールを受信できるよう設定してください。"),
+                rx.el.li(
+                    f"ドメイン指定などの受信制限をご利用の場合は、@{BRAND.mail_domain} "
+                    "からのメールを受信できるよう設定してください。"
+                ),
                 rx.el.li("メールアドレスに誤りがあった場合は、24時間後にもう一度アカウント作成を行ってください。"),
-                rx.el.li(f"ご不明な点は、{BRAND.name}窓口（{BRAND.phone}、受付時間 {BRAND.hours}）"
-                         "までお問合せください。"),
+                rx.el.li(
+                    f"ご不明な点は、{BRAND.name}窓口（{BRAND.phone}、受付時間 {BRAND.hours}）までお問合せください。"
+                ),
                 style={"padding_left": "1.25rem"},
             ),
-            rx.button("確認メールを再送信", type="button", on_click=RegisterState.resend, style=styles.button,
-                      variant="outline"),
+            rx.button(
+                "確認メールを再送信",
+                type="button",
+                on_click=RegisterState.resend,
+                style=styles.button,
+                variant="outline",
+            ),
             resend_feedback(),
             style=styles.card,
         ),

@@ -11,8 +11,7 @@ def valid() -> rx.Component:
     """A usable link: the one button."""
     return rx.vstack(
         rx.text("下のボタンを押すと、メールアドレスの認証が完了し、マイページにログインできるようになります。"),
-        rx.button("メールアドレスを認証する", type="button", on_click=VerifyState.confirm,
-                  style=styles.primary_button),
+        rx.button("メールアドレスを認証する", type="button", on_click=VerifyState.confirm, style=styles.primary_button),
         spacing="4",
         width="100%",
     )
@@ -37,13 +36,16 @@ def expired() -> rx.Component:
     return problem(
         "このURLは有効期限が切れています",
         rx.text("確認メールのURLの有効期限は24時間です。新しい確認メールを送信して、そのURLから認証してください。"),
-        rx.button("確認メールを再送信", type="button", on_click=VerifyState.resend, style=styles.button,
-                  variant="outline"),
+        rx.button(
+            "確認メールを再送信", type="button", on_click=VerifyState.resend, style=styles.button, variant="outline"
+        ),
         rx.box(
-            rx.cond(VerifyState.message != "", rx.text("✔ " + VerifyState.message,
-                                                         style={"color": styles.SUCCESS}), rx.fragment()),
-            rx.cond(VerifyState.error != "", rx.text("⚠ " + VerifyState.error, style=styles.error_text),
-                    rx.fragment()),
+            rx.cond(
+                VerifyState.message != "",
+                rx.text("✔ " + VerifyState.message, style={"color": styles.SUCCESS}),
+                rx.fragment(),
+            ),
+            rx.cond(VerifyState.error != "", rx.text("⚠ " + VerifyState.error, style=styles.error_text), rx.fragment()),
             role="status",
         ),
         rx.link("新規アカウント作成をやり直す", href=routes.REGISTER, style=styles.link),
@@ -68,7 +70,9 @@ def unknown() -> rx.Component:
     """A link we never sent, or one replaced by a newer registration."""
     return problem(
         "このURLは無効です",
-        rx.text("URLが途中で切れていないかご確認ください。メールのURLをすべてコピーして、ブラウザに貼り付けてお試しください。"),
+        rx.text(
+            "URLが途中で切れていないかご確認ください。メールのURLをすべてコピーして、ブラウザに貼り付けてお試しください。"
+        ),
         rx.text("登録をやり直す場合は、もう一度アカウント作成を行ってください。"),
         rx.link("新規アカウント作成", href=routes.REGISTER, style=styles.link),
         rx.text(f"ご不明な点は、{BRAND.name}窓口（{BRAND.phone}、受付時間 {BRAND.hours}）までお問合せください。"),

@@ -92,8 +92,7 @@ class RegisterState(rx.State):
         """The error summary's lines, in the form's order."""
         items = []
         if self.form_error:
-            items.append({"label": "", "message": self.form_error, "href": "#error-summary",
-                          "target": "error-summary"})
+            items.append({"label": "", "message": self.form_error, "href": "#error-summary", "target": "error-summary"})
         items += [
             {"label": LABELS[name], "message": message, "href": f"#{field_id(name)}", "target": field_id(name)}
             for name, message in self.errors.items()

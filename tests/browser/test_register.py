@@ -57,8 +57,17 @@ def open_form(app, page: Page) -> None:
     expect(image).to_have_attribute("src", re.compile("^data:image/png"))
 
 
-def fill(page: Page, customer: dict, *, login_id: str, email: str, password: str = PASSWORD,
-         confirm: str | None = None, code: str | None = None, captcha: str = "PASSED") -> None:
+def fill(
+    page: Page,
+    customer: dict,
+    *,
+    login_id: str,
+    email: str,
+    password: str = PASSWORD,
+    confirm: str | None = None,
+    code: str | None = None,
+    captcha: str = "PASSED",
+) -> None:
     page.get_by_label("ログインID").fill(login_id)
     page.get_by_label("パスワード", exact=True).fill(password)
     page.get_by_label("パスワード(確認)").fill(password if confirm is None else confirm)
@@ -114,8 +123,14 @@ def test_the_whole_flow_with_real_mail(app, any_page: Page, mail):
     wait_for_app(page)
     page.get_by_role("link", name="新規アカウント作成").click()
     open_form(app, page)
-    for note in ("必ず控えておくことをお願い致します。", "@actv.ne.jp", "弊社プライバシーポリシー",
-                 "『お客様番号』を入力して下さい。", "『認証コード』を入力して下さい。", "画面に表示されている数字"):
+    for note in (
+        "必ず控えておくことをお願い致します。",
+        "@actv.ne.jp",
+        "弊社プライバシーポリシー",
+        "『お客様番号』を入力して下さい。",
+        "『認証コード』を入力して下さい。",
+        "画面に表示されている数字",
+    ):
         expect(page.get_by_text(note).first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
@@ -174,10 +189,16 @@ def test_an_empty_form_shows_every_error_at_once(app, any_page: Page):
     page = any_page
     open_form(app, page)
     next_step(page)
-    expect_errors(page, "ログインIDを入力してください。", "パスワードを入力してください。",
-                  "確認のため、再度、パスワードの入力をお願いします。", "メールアドレス1を入力してください。",
-                  "お客様番号を入力してください。", "認証コードを入力してください。",
-                  "画像に表示されている数字を入力してください。")
+    expect_errors(
+        page,
+        "ログインIDを入力してください。",
+        "パスワードを入力してください。",
+        "確認のため、再度、パスワードの入力をお願いします。",
+        "メールアドレス1を入力してください。",
+        "お客様番号を入力してください。",
+        "認証コードを入力してください。",
+        "画像に表示されている数字を入力してください。",
+    )
     for label in ("ログインID", "メールアドレス1", "お客様番号", "画像認証"):
         expect(page.get_by_label(label)).to_have_attribute("aria-invalid", "true")
     expect(boxes(page).first).to_have_attribute("aria-invalid", "true")
@@ -194,10 +215,14 @@ def test_bad_values_each_get_their_rule_and_values_are_kept(app, page: Page):
     open_form(app, page)
     fill(page, customer, login_id="ab", email="taro@", password="abc", confirm="abd", code="ABCD-EFGH-JKLM")
     next_step(page)
-    expect_errors(page, "ログインIDは、半角英数4文字以上20文字以内で入力してください。",
-                  "パスワードは、半角英数6文字以上50文字以内で入力してください。",
-                  "パスワードとパスワード(確認)が一致しません。", "メールアドレスの形式が正しくありません。",
-                  "お客様番号または認証コードが正しくありません")
+    expect_errors(
+        page,
+        "ログインIDは、半角英数4文字以上20文字以内で入力してください。",
+        "パスワードは、半角英数6文字以上50文字以内で入力してください。",
+        "パスワードとパスワード(確認)が一致しません。",
+        "メールアドレスの形式が正しくありません。",
+        "お客様番号または認証コードが正しくありません",
+    )
     expect(page.get_by_label("ログインID")).to_have_value("ab")
     expect(page.get_by_label("メールアドレス1")).to_have_value("taro@")
     expect(page.get_by_label("パスワード", exact=True)).to_have_value("")
@@ -235,8 +260,8 @@ def test_a_wrong_pair_says_the_same_whichever_part_is_wrong_and_five_lock_the_nu
     other = new_customer(app)
     open_form(app, page)
     wrong = [
-        {"code": other["auth_code"]},                       # another customer's code
-        {"code": customer["auth_code"].swapcase()},         # case matters
+        {"code": other["auth_code"]},  # another customer's code
+        {"code": customer["auth_code"].swapcase()},  # case matters
         {"code": "ABCD-EFGH-JKLM"},
         {"code": customer["auth_code"][:-1] + ("x" if customer["auth_code"][-1] != "x" else "y")},
     ]
@@ -275,13 +300,23 @@ def test_full_width_input_is_converted_and_shown_converted(app, page: Page):
     login_id = unique("Zen")
     wide = login_id.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
     open_form(app, page)
-    fill(page, {**customer, "customer_number": customer["customer_number"].translate(
-        {c: c + 0xFEE0 for c in range(0x30, 0x3A)})}, login_id=wide, email="ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
-         password="Ｋｘ７ｍＱ２ｖＲｐ９", code="", captcha="ＰＡＳＳＥＤ")
+    fill(
+        page,
+        {
+            **customer,
+            "customer_number": customer["customer_number"].translate({c: c + 0xFEE0 for c in range(0x30, 0x3A)}),
+        },
+        login_id=wide,
+        email="ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
+        password="Ｋｘ７ｍＱ２ｖＲｐ９",
+        code="",
+        captcha="ＰＡＳＳＥＤ",
+    )
     # Typed full-width into the code boxes, the code turns half-width at once.
     boxes(page).first.focus()
-    page.keyboard.insert_text(customer["auth_code"].replace("-", "").translate(
-        {c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+    page.keyboard.insert_text(
+        customer["auth_code"].replace("-", "").translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    )
     assert "-".join(box_values(page)) == customer["auth_code"]
     page.get_by_label("ログインID").fill(wide[:3])  # too short, so the form comes back
     next_step(page)

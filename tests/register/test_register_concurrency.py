@@ -58,8 +58,10 @@ def test_two_registrations_for_one_customer_make_one_account(dbs, database_url, 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_two_registrations_of_one_login_id_make_one_account(dbs, database_url, round_):
     pairs = [add_customer(dbs) for _ in range(2)]
-    prepared = [prepared_for(dbs, c, code, login_id) for (c, code), login_id in zip(pairs, ("Aomori01", "aomori01"),
-                                                                                   strict=True)]
+    prepared = [
+        prepared_for(dbs, c, code, login_id)
+        for (c, code), login_id in zip(pairs, ("Aomori01", "aomori01"), strict=True)
+    ]
     outcomes = race(database_url, prepared)
     assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
     assert ("refused", LOGIN_ID) in outcomes
