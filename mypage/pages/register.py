@@ -134,7 +134,7 @@ def code_fieldset() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(
             rx.text("認証コード", weight="bold", as_="span"),
-            rx.box(required_badge(), as_="span", margin_left="0.5rem"),
+            rx.el.span(required_badge(), style={"margin_left": "0.5rem"}),
             style={"padding": "0"},
         ),
         rx.text(
@@ -162,8 +162,8 @@ def code_fieldset() -> rx.Component:
 
 
 def captcha_field() -> rx.Component:
-    """画像認証: the digits in an image, a box for them and 別の画像に変更."""
-    return rx.vstack(
+    """画像認証: as in the guide, the label, then the digits in an image (with 別の画像に変更), then the box."""
+    picture = rx.flex(
         rx.image(
             src=RegisterState.captcha_src,
             alt="画像認証の数字（4桁）",
@@ -178,19 +178,24 @@ def captcha_field() -> rx.Component:
             on_click=RegisterState.change_captcha,
             style=styles.button,
         ),
-        field(
-            "画像認証",
-            "captcha",
-            required=True,
-            error=RegisterState.errors["captcha"],
-            hint="画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を押してください。",
-            auto_complete="off",
-            input_mode="numeric",
-            placeholder="表示数字を入力",
-        ),
-        spacing="2",
-        width="100%",
+        align="center",
+        wrap="wrap",
+        gap="0.75rem",
+        margin_y="0.5rem",
     )
+    box = field(
+        "画像認証",
+        "captcha",
+        required=True,
+        error=RegisterState.errors["captcha"],
+        hint="画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を押してください。",
+        auto_complete="off",
+        input_mode="numeric",
+        placeholder="表示数字を入力",
+    )
+    # Between the label with its hint and the text box, where the guide shows the image.
+    box.children.insert(2, picture)
+    return box
 
 
 def registration_form() -> rx.Component:
