@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
-from mypage.models import AuthCode, Customer, utcnow
+from mypage.models import Account, AuthCode, Customer, utcnow
 from mypage.security import format_auth_code, hash_token, new_auth_code, nfkc
 
 CODE_VALID_DAYS = 90
@@ -56,24 +56,52 @@ def clean(data: CustomerInput) -> CustomerInput:
         the postal code as NNN-NNNN.
 
     Raises:
-        CustomerError: A field is missing, too long or malformed; names the field.
+        CustomerError: A field is missing, too long or malformed; names the first such field.
     """
-    name = nfkc(data.name)
-    if not name:
-        raise CustomerError("name", "is required")
-    kana = nfkc(data.kana)
-    address = nfkc(data.address)
-    for field, value, limit in (("name", name, 100), ("kana", kana, 100), ("address", address, 300)):
-        if len(value) > limit:
-            raise CustomerError(field, f"must be at most {limit} characters")
-    return CustomerInput(
-        name=name,
-        kana=kana,
-        email=_email(nfkc(data.email)),
-        postal_code=_postal_code(nfkc(data.postal_code)),
-        address=address,
-        phone=_phone(nfkc(data.phone)),
+    cleaned, errors = check(data)
+    if errors:
+        raise errors[0]
+    return cleaned
+
+
+def check(data: CustomerInput) -> tuple[CustomerInput, list[CustomerError]]:
+    """Check every field of a customer and report all that are wrong, not just the first.
+
+    Args:
+        data: The fields as typed.
+
+    Returns:
+        The fields as stored (a wrong field keeps its NFKC form) and one error per wrong
+        field, in the order name, kana, email, postal code, address, phone.
+    """
+    errors: list[CustomerError] = []
+
+    def checked(value: str, rule) -> str:
+        try:
+            return rule(value)
+        except CustomerError as error:
+            errors.append(error)
+            return value
+
+    def limited(field: str, limit: int, required: bool = False):
+        def rule(value: str) -> str:
+            if required and not value:
+                raise CustomerError(field, "is required")
+            if len(value) > limit:
+                raise CustomerError(field, f"must be at most {limit} characters")
+            return value
+
+        return rule
+
+    cleaned = CustomerInput(
+        name=checked(nfkc(data.name), limited("name", 100, required=True)),
+        kana=checked(nfkc(data.kana), limited("kana", 100)),
+        email=checked(nfkc(data.email), _email),
+        postal_code=checked(nfkc(data.postal_code), _postal_code),
+        address=checked(nfkc(data.address), limited("address", 300)),
+        phone=checked(nfkc(data.phone), _phone),
     )
+    return cleaned, errors
 
 
 def _email(value: str) -> str:
@@ -192,3 +220,30 @@ def add_customer(db: Session, data: CustomerInput, now: dt.datetime | None = Non
             continue
         return customer, issue_auth_code(db, customer, now)
     raise RuntimeError("could not find a free customer number; try again")
+
+
+def by_numbers(db: Session, numbers: list[str]) -> list[Customer]:
+    """The customers with these numbers, in the order given (repeats once).
+
+    Args:
+        db: The session.
+        numbers: お客様番号 as typed; NFKC-normalised here.
+
+    Returns:
+        The customers.
+
+    Raises:
+        CustomerError: A number belongs to no customer (field "customer"); names every such number.
+    """
+    wanted = list(dict.fromkeys(nfkc(number) for number in numbers))
+    found = {c.customer_number: c for c in db.exec(select(Customer).where(Customer.customer_number.in_(wanted)))}
+    unknown = [number for number in wanted if number not in found]
+    if unknown:
+        raise CustomerError("customer", f"no customer has the number {', '.join(unknown)}")
+    return [found[number] for number in wanted]
+
+
+def without_account(db: Session) -> list[Customer]:
+    """The customers who have no MyPage account yet, by customer number."""
+    has_account = sa.exists().where(Account.customer_id == Customer.id)
+    return list(db.exec(select(Customer).where(~has_account).order_by(Customer.customer_number)))
