@@ -7,8 +7,10 @@ and nothing is written.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -17,7 +19,25 @@ from mypage import db
 from mypage.settings import SettingsError, get_settings
 
 
-@click.group()
+class _Group(click.Group):
+    """The command group; wrong usage (a missing or malformed option) exits with 1 like any bad input."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            error.exit_code = 1
+            raise
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            error.exit_code = 1
+            raise
+
+
+@click.group(cls=_Group)
 def main() -> None:
     """MyPage: the subscriber portal's operator commands."""
     try:
@@ -127,6 +147,206 @@ def customer_add(name: str, kana: str, email: str, postal_code: str, address: st
         return
     click.echo(f"お客様番号: {customer.customer_number}")
     click.echo(f"認証コード: {code}")
+
+
+# --- codes issue --------------------------------------------------------------------------------
+
+
+@main.group("codes")
+def codes_group() -> None:
+    """Authentication codes and the letters that carry them."""
+
+
+def _letters_path(path: Path | None) -> Path:
+    if path is None:
+        raise click.ClickException("--letters: give the PDF file to write the letters to")
+    if path.suffix.lower() != ".pdf":
+        raise click.ClickException(f"--letters: must name a .pdf file, not {str(path)!r}")
+    if path.exists():
+        raise click.ClickException(
+            f"--letters: {path} already exists; letters hold the only copy of their codes, so it is not overwritten"
+        )
+    if not path.parent.is_dir():
+        raise click.ClickException(f"--letters: the folder {path.parent} does not exist")
+    return path
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, readable by its owner only (it holds codes)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+@codes_group.command("issue")
+@click.option("--customer", "numbers", multiple=True, metavar="NUMBER", help="お客様番号; repeat for several.")
+@click.option("--all-without-account", is_flag=True, help="Every customer who has no MyPage account yet.")
+@click.option("--letters", "letters_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write (must not exist yet).")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=90, show_default=True,
+              help="How many days the new codes work.")
+@click.option("--json", "as_json", is_flag=True, help="Also print the customer numbers and codes as JSON.")
+def codes_issue(
+    numbers: tuple[str, ...], all_without_account: bool, letters_path: Path | None, expires_days: int, as_json: bool
+) -> None:
+    """Issue new authentication codes (revoking earlier ones) and write their letters as one PDF.
+
+    The PDF is the only place the plain codes are written; the database keeps their hashes.
+    """
+    from mypage import letters
+    from mypage.customers import CustomerError, by_numbers, without_account
+    from mypage.models import utcnow
+
+    if bool(numbers) == all_without_account:
+        raise click.ClickException("--customer: give --customer NUMBER (one or more) or --all-without-account")
+    path = _letters_path(letters_path)
+    written = False
+    try:
+        with db.session() as session:
+            chosen = by_numbers(session, list(numbers)) if numbers else without_account(session)
+            issued = letters.issue(session, chosen, utcnow(), expires_days)
+            if issued:
+                _write_new(path, letters.letters_pdf(issued))
+                written = True
+    except CustomerError as error:
+        raise click.ClickException(f"--{error.field}: {error.message}") from None
+    except OSError as error:
+        raise click.ClickException(f"--letters: cannot write {path} ({error.strerror}); no code was issued") from None
+    except sa.exc.SQLAlchemyError as error:
+        if written:
+            path.unlink(missing_ok=True)
+        raise _database_error(error) from None
+    if as_json:
+        _print_json({
+            "letters": str(path) if issued else None,
+            "codes": [
+                {"customer_number": letter.customer_number, "name": letter.name, "auth_code": letter.auth_code,
+                 "valid_through": letter.valid_through.isoformat() if letter.valid_through else None}
+                for letter in issued
+            ],
+        })
+    if not issued:
+        click.echo("every customer has an account; no code was issued and no letter written", err=True)
+        return
+    if not as_json:
+        click.echo(_table(("お客様番号", "お名前"), [(letter.customer_number, letter.name) for letter in issued]))
+    valid = issued[0].valid_through
+    click.echo(f"{len(issued)} letter(s) written to {path}; the codes work through {valid.isoformat()}", err=True)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@main.group("import")
+def import_group() -> None:
+    """CSV files from the billing system (UTF-8 or Shift_JIS)."""
+
+
+def _import(kind: str, path: Path, encoding: str | None, as_json: bool) -> None:
+    from mypage import importer
+    from mypage.models import utcnow
+
+    data = path.read_bytes()
+    try:
+        with db.session() as session:
+            if kind == "customers":
+                summary = importer.import_customers(session, data, utcnow(), encoding)
+            else:
+                summary = importer.import_bills(session, data, encoding)
+    except importer.ImportFailed as error:
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        count = len(error.errors)
+        raise click.ClickException(f"{count} error{'s' if count > 1 else ''} in {path}; nothing was written") from None
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
+    if as_json:
+        _print_json(summary.as_dict())
+        return
+    counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
+    lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
+    click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
+
+
+_ENCODING = click.option(
+    "--encoding",
+    type=click.Choice(["utf-8", "shift_jis", "cp932"], case_sensitive=False),
+    help="The file's encoding; detected when not given (Shift_JIS is read as Windows' CP932).",
+)
+_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+
+
+@import_group.command("customers")
+@_FILE
+@_ENCODING
+@_JSON
+def import_customers(file: Path, encoding: str | None, as_json: bool) -> None:
+    """Add or update customers (by customer_number).
+
+    Columns: customer_number, name, kana, email, postal_code, address, phone.
+    """
+    _import("customers", file, encoding, as_json)
+
+
+@import_group.command("bills")
+@_FILE
+@_ENCODING
+@_JSON
+def import_bills(file: Path, encoding: str | None, as_json: bool) -> None:
+    """Add or update invoices, one row per invoice line (by invoice_number, else customer and period).
+
+    Columns: customer_number, period, invoice_number, issued_on, due_on, payment_method, status,
+    description, quantity, unit_price, amount, tax_rate [, paid_on].
+    """
+    _import("bills", file, encoding, as_json)
+
+
+# --- notice add ---------------------------------------------------------------------------------
+
+
+@main.group("notice")
+def notice_group() -> None:
+    """お知らせ shown on the subscribers' pages."""
+
+
+@notice_group.command("add")
+@click.option("--title", default="", help="件名 (required).")
+@click.option("--body", default="", help="本文 (required).")
+@click.option("--customer", default="", metavar="NUMBER", help="Only for this customer; everyone by default.")
+@click.option("--starts", default="", metavar="YYYY-MM-DD", help="First day shown (Japan); now by default.")
+@click.option("--ends", default="", metavar="YYYY-MM-DD", help="Last day shown (Japan); no end by default.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new notice as JSON.")
+def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_json: bool) -> None:
+    """Post a notice and print its id."""
+    from mypage.models import utcnow
+    from mypage.notice_admin import NoticeError, NoticeInput, add_notice
+    from mypage.security import nfkc
+
+    data = NoticeInput(title=title, body=body, customer=customer, starts=starts, ends=ends)
+    try:
+        with db.session() as session:
+            notice = add_notice(session, data, utcnow())
+    except NoticeError as error:
+        raise click.ClickException(f"--{error.field}: {error.message}") from None
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
+    if as_json:
+        _print_json({
+            "id": notice.id,
+            "title": notice.title,
+            "customer_number": nfkc(customer) or None,
+            "starts_at": notice.starts_at.isoformat(),
+            "ends_at": notice.ends_at.isoformat() if notice.ends_at else None,
+        })
+        return
+    click.echo(notice.id)
 
 
 if __name__ == "__main__":
