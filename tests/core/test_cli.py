@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from mypage import db
 from mypage.models import Account, AuthCode, Customer
 from mypage.security import CODE_ALPHABET, hash_token, normalize_auth_code
+from tests.core.clirun import counts, run
 
-ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(rf"[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}")
-
-
-def run(database_url: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "MYPAGE_DATABASE_URL": database_url, **env}
-    return subprocess.run(
-        [sys.executable, "-m", "mypage.cli", *args],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-def counts(database_url: str) -> dict[str, int]:
-    with Session(db.engine_for(database_url)) as session:
-        return {
-            name: session.exec(sa.select(sa.func.count()).select_from(table)).one()[0]
-            for name, table in SQLModel.metadata.tables.items()
-        }
 
 
 def customers(database_url: str) -> list[Customer]:
