@@ -1,0 +1,388 @@
+"""CSV from the billing system: customers and bills, checked whole before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from mypage import billing
+from mypage.csvfile import ImportFailed, decode
+from mypage.importer import import_bills, import_customers
+from mypage.models import Customer, Invoice, InvoiceLine
+
+NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
+CUSTOMER_HEADER = "customer_number,name,kana,email,postal_code,address,phone"
+CUSTOMERS = f"""{CUSTOMER_HEADER}
+3000000001,八戸 次郎,ﾊﾁﾉﾍ ｼﾞﾛｳ,Jiro@Example.JP,０３１-０００１,青森県八戸市類家１－１,0178-11-0001
+3000000002,五所川原 三郎,ゴショガワラ サブロウ,,0370001,"青森県五所川原市1-2, 3F",
+"""
+BILL_HEADER = ("customer_number,period,invoice_number,issued_on,due_on,payment_method,status,description,"
+               "quantity,unit_price,amount,tax_rate")
+BILLS = f"""{BILL_HEADER}
+3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ACTテレビ 基本料金,1,3000,3000,10
+3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ミネラルウォーター定期便,2,800,1600,8
+3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,セット割引,1,-500,-500,10
+3000000002,2026/10,ACT-3000000002-202610,2026/11/01,2026/11/27,クレジットカード,未払い,ACTネット 基本料金,1,"4,800","4,800",10%
+3000000001,2026-09,ACT-3000000001-202609,2026-10-01,2026-10-27,口座振替,paid,ACTテレビ 基本料金,1,3000,3000,10
+"""
+
+
+def count(dbs, model) -> int:
+    return dbs.exec(select(sa.func.count()).select_from(model)).one()
+
+
+def snapshot(dbs) -> list:
+    """Every customer, invoice and line, with ids, to see that nothing changed at all."""
+    return [
+        [c.model_dump() for c in dbs.exec(select(Customer).order_by(Customer.id))],
+        [i.model_dump() for i in dbs.exec(select(Invoice).order_by(Invoice.id))],
+        [line.model_dump() for line in dbs.exec(select(InvoiceLine).order_by(InvoiceLine.id))],
+    ]
+
+
+def customer(dbs, number: str) -> Customer:
+    return dbs.exec(select(Customer).where(Customer.customer_number == number)).one()
+
+
+@pytest.fixture
+def with_customers(dbs):
+    import_customers(dbs, CUSTOMERS.encode(), NOW)
+    dbs.commit()
+    return dbs
+
+
+def errors_of(call) -> list[str]:
+    with pytest.raises(ImportFailed) as caught:
+        call()
+    return [str(error) for error in caught.value.errors]
+
+
+# --- encodings ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "codec"),
+    [
+        ("お客様".encode(), "utf-8"),
+        ("\ufeffお客様".encode(), "utf-8"),
+        ("お客様①".encode("cp932"), "cp932"),
+        (b"ascii only", "utf-8"),
+    ],
+)
+def test_the_encoding_is_detected(data, codec):
+    text, found = decode(data)
+    assert found == codec
+    assert not text.startswith("\ufeff")
+
+
+def test_a_given_encoding_is_used():
+    assert decode("八戸".encode("cp932"), "shift_jis") == ("八戸", "cp932")
+    assert errors_of(lambda: decode("a\n八戸".encode("cp932"), "utf-8")) == [
+        "line 2, encoding: the file cannot be read as UTF-8"
+    ]
+
+
+def test_an_unreadable_file_names_the_line():
+    data = "a,b\n八戸,x\n".encode("cp932") + b"\x81\x20\n"  # a lead byte without its trail byte
+    (message,) = errors_of(lambda: decode(data))
+    assert message.startswith("line 3, encoding: ") and "--encoding" in message
+
+
+# --- customers ----------------------------------------------------------------------------------
+
+
+def test_customers_are_created_normalised(dbs):
+    summary = import_customers(dbs, CUSTOMERS.encode(), NOW)
+    dbs.commit()
+    assert (summary.created, summary.updated, summary.unchanged, summary.encoding) == (2, 0, 0, "utf-8")
+    jiro = customer(dbs, "3000000001")
+    assert (jiro.name, jiro.kana, jiro.email, jiro.postal_code, jiro.address, jiro.phone) == (
+        "八戸 次郎", "ハチノヘ ジロウ", "Jiro@example.jp", "031-0001", "青森県八戸市類家1-1", "0178-11-0001")
+    assert jiro.created_at == NOW
+    saburo = customer(dbs, "3000000002")
+    assert (saburo.postal_code, saburo.address, saburo.email) == ("037-0001", "青森県五所川原市1-2, 3F", "")
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig"])
+def test_customers_from_shift_jis_or_bom(dbs, encoding):
+    summary = import_customers(dbs, CUSTOMERS.replace("\n", "\r\n").encode(encoding), NOW)
+    assert summary.created == 2 and summary.encoding == ("cp932" if encoding == "cp932" else "utf-8")
+    assert customer(dbs, "3000000001").kana == "ハチノヘ ジロウ"
+
+
+def test_importing_customers_again_changes_nothing(with_customers):
+    dbs = with_customers
+    before = snapshot(dbs)
+    summary = import_customers(dbs, CUSTOMERS.encode("cp932"), NOW + dt.timedelta(days=1))
+    dbs.commit()
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
+    assert snapshot(dbs) == before
+
+
+def test_customers_are_updated_and_left_out_columns_kept(with_customers):
+    dbs = with_customers
+    data = "customer_number,name,address\n3000000001,八戸 次郎,青森県八戸市新井田2-2\n3000000003,新 顧客,\n"
+    summary = import_customers(dbs, data.encode(), NOW)
+    dbs.commit()
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 0)
+    jiro = customer(dbs, "3000000001")
+    assert jiro.address == "青森県八戸市新井田2-2"
+    assert jiro.phone == "0178-11-0001" and jiro.kana == "ハチノヘ ジロウ"  # not in the file: kept
+    assert customer(dbs, "3000000003").name == "新 顧客"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (",名前,,,,,", "line 2, customer_number: is required"),
+        ("30000 01,名前,,,,,", "line 2, customer_number: must be 1 to 20 half-width letters"),
+        ("1" * 21 + ",名前,,,,,", "line 2, customer_number: must be 1 to 20"),
+        ("3000000001,,,,,,", "line 2, name: is required"),
+        ("3000000001,　,,,,,", "line 2, name: is required"),
+        ("3000000001," + "あ" * 101 + ",,,,,", "line 2, name: must be at most 100 characters"),
+        ("3000000001,名前," + "ア" * 101 + ",,,,", "line 2, kana: must be at most 100"),
+        ("3000000001,名前,,taro@,,,", "line 2, email: is not a valid e-mail address"),
+        ("3000000001,名前,,,030-080,,", "line 2, postal_code: must be NNN-NNNN"),
+        ("3000000001,名前,,,," + "あ" * 301 + ",", "line 2, address: must be at most 300"),
+        ("3000000001,名前,,,,,017-723-000X", "line 2, phone: must be 10 or 11 digits"),
+        ("3000000001,名前,,,,", "line 2, row: has 6 values; the header has 7"),
+        ('3000000001,"名前,,,,,,', "line 2, row: "),
+    ],
+)
+def test_a_bad_customer_row_is_named_and_nothing_is_written(with_customers, row, expected):
+    dbs = with_customers
+    before = snapshot(dbs)
+    # The bad row is on line 3: the good one before it must not be written either.
+    data = f"{CUSTOMER_HEADER}\n3000000009,正しい 行,,,,,\n{row}\n"
+    messages = errors_of(lambda: import_customers(dbs, data.encode(), NOW))
+    assert any(m.startswith(expected.replace("line 2", "line 3")) for m in messages), messages
+    dbs.rollback()
+    assert snapshot(dbs) == before
+
+
+def test_every_error_of_the_file_is_listed_in_line_order(dbs):
+    data = (f"{CUSTOMER_HEADER}\n"
+            "3000000001,,,bad-mail,,,\n"
+            "3000000002,良い 行,,,,,\n"
+            "3000000001,重複,,,1234,,\n")
+    assert errors_of(lambda: import_customers(dbs, data.encode(), NOW)) == [
+        "line 2, name: is required",
+        "line 2, email: is not a valid e-mail address: An email address must have an @-sign.",
+        "line 4, customer_number: 3000000001 is already on line 2",
+        "line 4, postal_code: must be NNN-NNNN (7 digits), not '1234'",
+    ]
+    assert count(dbs, Customer) == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("customer_number,name,fax", "line 1, header: unknown column 'fax'"),
+        ("customer_number,kana", "line 1, header: missing column name"),
+        ("customer_number,name,name", "line 1, header: column 'name' appears 2 times"),
+        (None, "line 1, header: the file is empty"),
+    ],
+)
+def test_a_bad_header_is_named(dbs, header, expected):
+    data = b"\n \n" if header is None else f"{header}\n3000000001,x\n".encode()
+    messages = errors_of(lambda: import_customers(dbs, data, NOW))
+    assert any(m.startswith(expected) for m in messages), messages
+    assert count(dbs, Customer) == 0
+
+
+def test_headers_may_be_full_width_or_upper_case_and_blank_lines_are_skipped(dbs):
+    data = "\n ＣＵＳＴＯＭＥＲ_ＮＵＭＢＥＲ , Name \n\n3000000001,八戸 次郎\n,\n"
+    assert import_customers(dbs, data.encode(), NOW).created == 1
+
+
+def test_a_quoted_line_break_keeps_the_line_numbers(dbs):
+    data = f'{CUSTOMER_HEADER}\n3000000001,"八戸\n次郎",,,,,\n3000000002,x,,,bad,,\n'
+    assert errors_of(lambda: import_customers(dbs, data.encode(), NOW)) == [
+        "line 4, postal_code: must be NNN-NNNN (7 digits), not 'bad'"
+    ]
+
+
+# --- bills --------------------------------------------------------------------------------------
+
+
+def test_bills_are_grouped_into_invoices(with_customers):
+    dbs = with_customers
+    summary = import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    assert (summary.kind, summary.created, summary.updated, summary.unchanged, summary.lines) == (
+        "invoices", 3, 0, 0, 5)
+    jiro = customer(dbs, "3000000001")
+    october = billing.statements(dbs, jiro.id, dt.date(2026, 11, 25))[0]
+    assert (october.invoice_number, october.period, october.issued_on, october.due_on) == (
+        "ACT-3000000001-202610", "2026-10", dt.date(2026, 11, 1), dt.date(2026, 11, 27))
+    assert (october.payment_method, october.status) == ("口座振替", "scheduled")
+    assert [(line.description, line.quantity, line.unit_price, line.amount, line.tax_rate)
+            for line in october.lines] == [
+        ("ACTテレビ 基本料金", 1, 3000, 3000, 10),
+        ("ミネラルウォーター定期便", 2, 800, 1600, 8),
+        ("セット割引", 1, -500, -500, 10),
+    ]
+    assert october.total == 2500 + 250 + 1600 + 128
+    saburo = billing.latest(dbs, customer(dbs, "3000000002").id, dt.date(2026, 11, 25))
+    assert (saburo.period, saburo.status, saburo.lines[0].amount, saburo.lines[0].tax_rate) == (
+        "2026-10", "unpaid", 4800, 10)
+
+
+def test_bills_in_shift_jis(with_customers):
+    dbs = with_customers
+    summary = import_bills(dbs, BILLS.replace("\n", "\r\n").encode("cp932"))
+    assert (summary.created, summary.lines, summary.encoding) == (3, 5, "cp932")
+    assert dbs.exec(select(InvoiceLine.description).where(InvoiceLine.tax_rate == 8)).one() == "ミネラルウォーター定期便"
+
+
+def test_importing_bills_again_changes_nothing(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    before = snapshot(dbs)
+    summary = import_bills(dbs, BILLS.encode("cp932"))
+    dbs.commit()
+    assert (summary.created, summary.updated, summary.unchanged, summary.lines) == (0, 0, 3, 0)
+    assert snapshot(dbs) == before
+
+
+def test_a_changed_invoice_gets_the_files_lines(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    changed = f"""{BILL_HEADER},paid_on
+3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,paid,ACTテレビ 基本料金,1,3000,3000,10,2026-11-27
+"""
+    summary = import_bills(dbs, changed.encode())
+    dbs.commit()
+    assert (summary.created, summary.updated, summary.unchanged, summary.lines) == (0, 1, 0, 1)
+    invoice = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000001-202610")).one()
+    assert (invoice.status, invoice.paid_on) == ("paid", dt.date(2026, 11, 27))
+    lines = dbs.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    assert [(line.position, line.description) for line in lines] == [(1, "ACTテレビ 基本料金")]
+    assert count(dbs, Invoice) == 3  # the others are left alone
+
+
+def test_an_invoice_is_matched_by_customer_and_period_when_renumbered(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    renumbered = BILLS.replace("ACT-3000000002-202610", "ACT-NEW-0001")
+    summary = import_bills(dbs, renumbered.encode())
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
+    assert count(dbs, Invoice) == 3
+
+
+BAD_BILL_ROWS = [
+    ("3000000009,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
+     "customer_number: no customer has the number 3000000009"),
+    (",2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "customer_number: is required"),
+    ("3000000001,2026-13,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: must be a month YYYY-MM"),
+    ("3000000001,202610,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: must be a month YYYY-MM"),
+    ("3000000001,,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: is required"),
+    ("3000000001,2026-10,,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "invoice_number: is required"),
+    ("3000000001,2026-10," + "X" * 31 + ",2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
+     "invoice_number: must be at most 30"),
+    ("3000000001,2026-10,X-1,2026-11-31,2026-11-27,口座振替,paid,A,1,1,1,10", "issued_on: must be a date YYYY-MM-DD"),
+    ("3000000001,2026-10,X-1,2026-11-01,27/11/2026,口座振替,paid,A,1,1,1,10", "due_on: must be a date YYYY-MM-DD"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-10-27,口座振替,paid,A,1,1,1,10", "due_on: 2026-10-27 is before issued_on"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,,paid,A,1,1,1,10", "payment_method: is required"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,done,A,1,1,1,10",
+     "status: must be one of unpaid (未払い), paid (お支払い済み), scheduled (口座振替予定), not 'done'"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,,1,1,1,10", "description: is required"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,0,1,1,10", "quantity: must be between 1 and"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1.5,1,1,10", "quantity: must be a whole number"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,abc,1,10", "unit_price: must be a whole number"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,,10", "amount: is required"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,9999999999,10", "amount: must be between"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,5", "tax_rate: must be 10 or 8"),
+    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1", "row: has 11 values; the header has 12"),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), BAD_BILL_ROWS)
+def test_a_bad_bill_row_is_named_and_nothing_is_written(with_customers, row, expected):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    before = snapshot(dbs)
+    changed = BILLS.replace(",3000,3000,10\n", ",3100,3100,10\n")  # good changes before the bad row
+    messages = errors_of(lambda: import_bills(dbs, f"{changed}{row}\n".encode()))
+    assert f"line 7, {expected}" in "\n".join(messages), messages
+    dbs.rollback()
+    assert snapshot(dbs) == before
+
+
+def test_full_width_values_are_normalised(with_customers):
+    dbs = with_customers
+    row = ("３０００００００01,２０２６－１０,ＡＣＴ－１,２０２６／１１／０１,2026-11-27,ｸﾚｼﾞｯﾄｶｰﾄﾞ,ＰＡＩＤ,"
+           "ﾃﾚﾋﾞ,１,\"１,０００\",１０００,１０％")
+    import_bills(dbs, f"{BILL_HEADER}\n{row}\n".encode())
+    invoice = dbs.exec(select(Invoice)).one()
+    assert (invoice.invoice_number, invoice.period, invoice.issued_on, invoice.payment_method, invoice.status) == (
+        "ACT-1", "2026-10", dt.date(2026, 11, 1), "クレジットカード", "paid")
+    line = dbs.exec(select(InvoiceLine)).one()
+    assert (line.description, line.unit_price, line.amount, line.tax_rate) == ("テレビ", 1000, 1000, 10)
+
+
+def test_rows_of_one_invoice_must_agree(with_customers):
+    dbs = with_customers
+    data = f"""{BILL_HEADER}
+3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10
+3000000001,2026-11,X-1,2026-11-01,2026-11-30,口座振替,paid,B,1,1,1,10
+3000000002,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,C,1,1,1,10
+"""
+    assert errors_of(lambda: import_bills(dbs, data.encode())) == [
+        "line 3, period: '2026-11' differs from '2026-10' on line 2, the same invoice X-1",
+        "line 3, due_on: '2026-11-30' differs from '2026-11-27' on line 2, the same invoice X-1",
+        "line 4, customer_number: '3000000002' differs from '3000000001' on line 2, the same invoice X-1",
+    ]
+
+
+def test_one_period_one_invoice(with_customers):
+    dbs = with_customers
+    data = f"""{BILL_HEADER}
+3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10
+3000000001,2026-10,X-2,2026-11-01,2026-11-27,口座振替,paid,B,1,1,1,10
+"""
+    assert errors_of(lambda: import_bills(dbs, data.encode())) == [
+        "line 3, invoice_number: customer 3000000001 already has invoice X-1 for 2026-10 on line 2"
+    ]
+
+
+def test_an_invoice_number_of_another_customer_is_refused(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    data = f"""{BILL_HEADER}
+3000000002,2026-08,ACT-3000000001-202610,2026-09-01,2026-09-27,口座振替,paid,A,1,1,1,10
+"""
+    assert errors_of(lambda: import_bills(dbs, data.encode())) == [
+        "line 2, invoice_number: ACT-3000000001-202610 is already another customer's invoice"
+    ]
+
+
+def test_a_stored_invoice_of_the_period_under_another_number_is_refused(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    # ACT-3000000001-202609 exists for 2026-09; moving it to 2026-10 would clash with ACT-…-202610.
+    data = f"""{BILL_HEADER}
+3000000001,2026-10,ACT-3000000001-202609,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10
+"""
+    assert errors_of(lambda: import_bills(dbs, data.encode())) == [
+        "line 2, period: customer 3000000001 already has invoice ACT-3000000001-202610 for 2026-10"
+    ]
+
+
+def test_paid_on_only_for_paid_bills(with_customers):
+    dbs = with_customers
+    data = f"""{BILL_HEADER},paid_on
+3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,unpaid,A,1,1,1,10,2026-11-27
+"""
+    assert errors_of(lambda: import_bills(dbs, data.encode())) == [
+        "line 2, paid_on: is only given for status paid, not unpaid"
+    ]
