@@ -25,7 +25,7 @@ BILLS = f"""{BILL_HEADER}
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ACTテレビ 基本料金,1,3000,3000,10
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ミネラルウォーター定期便,2,800,1600,8
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,セット割引,1,-500,-500,10
-3000000002,2026/10,ACT-3000000002-202610,2026/11/01,2026/11/27,クレジットカード,未払い,ACTネット 基本料金,1,"4,800","4,800",10%
+3000000002,2026/10,ACT-3000000002-202610,2026/11/01,2026/11/27,クレジットカード,未払い,ACTネット,1,"4,800","4,800",10%
 3000000001,2026-09,ACT-3000000001-202609,2026-10-01,2026-10-27,口座振替,paid,ACTテレビ 基本料金,1,3000,3000,10
 """
 
@@ -229,13 +229,15 @@ def test_bills_are_grouped_into_invoices(with_customers):
     saburo = billing.latest(dbs, customer(dbs, "3000000002").id, dt.date(2026, 11, 25))
     assert (saburo.period, saburo.status, saburo.lines[0].amount, saburo.lines[0].tax_rate) == (
         "2026-10", "unpaid", 4800, 10)
+    assert saburo.lines[0].description == "ACTネット"
 
 
 def test_bills_in_shift_jis(with_customers):
     dbs = with_customers
     summary = import_bills(dbs, BILLS.replace("\n", "\r\n").encode("cp932"))
     assert (summary.created, summary.lines, summary.encoding) == (3, 5, "cp932")
-    assert dbs.exec(select(InvoiceLine.description).where(InvoiceLine.tax_rate == 8)).one() == "ミネラルウォーター定期便"
+    reduced = dbs.exec(select(InvoiceLine.description).where(InvoiceLine.tax_rate == 8)).one()
+    assert reduced == "ミネラルウォーター定期便"
 
 
 def test_importing_bills_again_changes_nothing(with_customers):
@@ -254,7 +256,7 @@ def test_a_changed_invoice_gets_the_files_lines(with_customers):
     import_bills(dbs, BILLS.encode())
     dbs.commit()
     changed = f"""{BILL_HEADER},paid_on
-3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,paid,ACTテレビ 基本料金,1,3000,3000,10,2026-11-27
+3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,paid,ACTテレビ,1,3000,3000,10,2026-11-27
 """
     summary = import_bills(dbs, changed.encode())
     dbs.commit()
@@ -262,7 +264,7 @@ def test_a_changed_invoice_gets_the_files_lines(with_customers):
     invoice = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000001-202610")).one()
     assert (invoice.status, invoice.paid_on) == ("paid", dt.date(2026, 11, 27))
     lines = dbs.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
-    assert [(line.position, line.description) for line in lines] == [(1, "ACTテレビ 基本料金")]
+    assert [(line.position, line.description) for line in lines] == [(1, "ACTテレビ")]
     assert count(dbs, Invoice) == 3  # the others are left alone
 
 
