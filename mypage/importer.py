@@ -252,12 +252,14 @@ def _status(raw: str) -> str:
     raise ValueError(f"must be one of {allowed}, not {raw!r}")
 
 
-def _bill_row(line: int, record: dict[str, str], errors: list[RowError]) -> _BillRow:
+def _bill_row(line: int, record: dict[str, str], known: dict[str, Customer], errors: list[RowError]) -> _BillRow:
     row = _Row(line, record, errors)
     number = record["customer_number"]
     problem = _customer_number(number)
     if problem:
         row.error("customer_number", problem)
+    elif number not in known:
+        row.error("customer_number", f"no customer has the number {number}; import the customers first")
     checked = _BillRow(
         line=line,
         customer_number=number,
@@ -373,12 +375,8 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     rows = records(text, BILL_COLUMNS, BILL_REQUIRED)
     has_paid_on = bool(rows) and "paid_on" in rows[0][1]
     errors: list[RowError] = []
-    bills = [_bill_row(line, record, errors) for line, record in rows]
-    customers = _customers(db, (b.customer_number for b in bills if b.customer_number))
-    for bill in bills:
-        if bill.customer_number not in customers and not _customer_number(bill.customer_number):
-            errors.append(RowError(bill.line, "customer_number", f"no customer has the number {bill.customer_number}; "
-                                                                 "import the customers first"))
+    customers = _customers(db, (record["customer_number"] for _, record in rows))
+    bills = [_bill_row(line, record, customers, errors) for line, record in rows]
     invoices = _group(bills, errors)
     if errors:
         raise ImportFailed(errors)
