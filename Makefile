@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
-.PHONY: setup run dev test chromium lint bench clean
+.PHONY: setup run dev test system-packages lint bench clean
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
@@ -23,10 +23,15 @@ $(VENV)/.installed: pyproject.toml
 	npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
 	test -x $@
 
-chromium:
-	@command -v chromium >/dev/null || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk) \
-	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk); }
+# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL.
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
 
 run: setup
 	$(BIN)/mypage db upgrade
@@ -38,14 +43,14 @@ dev: setup
 	$(BIN)/mypage demo
 	$(BIN)/reflex run --env dev
 
-test: setup chromium
+test: setup system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check mypage tests bench
 	$(BIN)/ruff format --check mypage tests bench
 
-bench: setup chromium
+bench: setup system-packages
 	$(BIN)/python -m bench
 
 clean:

@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
 from mypage import db
+from tests.postgres import postgres_server
 from tests.support import TMP, MailCatcher, free_port
 
 
@@ -50,3 +51,11 @@ def smtp_server():
 def mail(smtp_server) -> MailCatcher:
     """The catcher of the session's SMTP server."""
     return smtp_server[2]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A migrated database on a real PostgreSQL server of the test session's own."""
+    with postgres_server() as url:
+        db.upgrade(url)
+        yield url

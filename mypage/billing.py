@@ -1,0 +1,274 @@
+"""Monthly statements: lines, tax per rate, totals, status, the chart series and the CSV.
+
+Amounts on lines are yen before tax. Consumption tax is computed once per rate per
+invoice and rounded down, as the qualified-invoice rules require (never per line).
+Every reader loads a whole history in a fixed number of queries: the invoices in
+one, then all their lines in one.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from mypage.models import Customer, Invoice, InvoiceLine
+
+REDUCED_RATE = 8
+DEFAULT_MONTHS = 24
+STATUS_LABELS = {"unpaid": "未払い", "paid": "お支払い済み", "scheduled": "口座振替予定"}
+OVERDUE_LABEL = "未払い（お支払期限を過ぎています）"
+
+
+def tax_for(subtotal: int, rate: int) -> int:
+    """The consumption tax on one rate's subtotal, rounded down (toward zero for a net credit)."""
+    tax = abs(subtotal) * rate // 100
+    return tax if subtotal >= 0 else -tax
+
+
+def yen(amount: int) -> str:
+    """An amount as a Japanese reader expects it: ¥1,234 or -¥500."""
+    return f"-¥{-amount:,}" if amount < 0 else f"¥{amount:,}"
+
+
+def period_label(period: str) -> str:
+    """'2025-04' as '2025年4月'."""
+    year, month = period.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def period_range(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a billing period 'YYYY-MM'."""
+    year, month = (int(part) for part in period.split("-"))
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def date_label(day: dt.date | None) -> str:
+    """A date as 2025年4月30日, or an empty string."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def status_label(status: str, due_on: dt.date, today: dt.date) -> str:
+    """未払い / お支払い済み / 口座振替予定, saying so when an unpaid bill is past its due date."""
+    if status == "unpaid" and due_on < today:
+        return OVERDUE_LABEL
+    return STATUS_LABELS.get(status, status)
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """One line of a statement as the subscriber sees it."""
+
+    description: str
+    quantity: int
+    unit_price: int
+    amount: int
+    tax_rate: int
+
+    @property
+    def reduced(self) -> bool:
+        """Whether the line is a reduced-rate (軽減税率) item."""
+        return self.tax_rate == REDUCED_RATE
+
+
+@dataclasses.dataclass(frozen=True)
+class RateTotal:
+    """The lines of one tax rate: their subtotal before tax and the tax, rounded once."""
+
+    rate: int
+    subtotal: int
+    tax: int
+
+    @property
+    def total(self) -> int:
+        """Subtotal plus tax."""
+        return self.subtotal + self.tax
+
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    """A month's bill: what the page, the CSV and the PDF all show, to the yen."""
+
+    id: int
+    customer_id: int
+    invoice_number: str
+    period: str
+    issued_on: dt.date
+    due_on: dt.date
+    payment_method: str
+    status: str
+    status_label: str
+    paid_on: dt.date | None
+    lines: tuple[Line, ...]
+    rates: tuple[RateTotal, ...]
+
+    @property
+    def subtotal(self) -> int:
+        """The sum of the lines before tax."""
+        return sum(rate.subtotal for rate in self.rates)
+
+    @property
+    def tax(self) -> int:
+        """The consumption tax of all rates."""
+        return sum(rate.tax for rate in self.rates)
+
+    @property
+    def total(self) -> int:
+        """What the subscriber pays."""
+        return self.subtotal + self.tax
+
+    @property
+    def has_reduced(self) -> bool:
+        """Whether any line is a reduced-rate item."""
+        return any(line.reduced for line in self.lines)
+
+    @property
+    def label(self) -> str:
+        """'2025年4月分'."""
+        return f"{period_label(self.period)}分"
+
+
+def rate_totals(lines: Iterable[Line]) -> tuple[RateTotal, ...]:
+    """Subtotal and tax per rate, highest rate first; one rounding per rate."""
+    subtotals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        subtotals[line.tax_rate] += line.amount
+    return tuple(RateTotal(rate, amount, tax_for(amount, rate))
+                 for rate, amount in sorted(subtotals.items(), reverse=True))
+
+
+def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date) -> Statement:
+    lines = tuple(Line(r.description, r.quantity, r.unit_price, r.amount, r.tax_rate) for r in rows)
+    return Statement(
+        id=invoice.id,
+        customer_id=invoice.customer_id,
+        invoice_number=invoice.invoice_number,
+        period=invoice.period,
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        payment_method=invoice.payment_method,
+        status=invoice.status,
+        status_label=status_label(invoice.status, invoice.due_on, today),
+        paid_on=invoice.paid_on,
+        lines=lines,
+        rates=rate_totals(lines),
+    )
+
+
+def _with_lines(db: Session, invoices: Sequence[Invoice], today: dt.date) -> list[Statement]:
+    """Attach the lines of many invoices with one query, whatever their number."""
+    if not invoices:
+        return []
+    by_invoice: dict[int, list[InvoiceLine]] = defaultdict(list)
+    query = (select(InvoiceLine)
+             .where(InvoiceLine.invoice_id.in_([invoice.id for invoice in invoices]))
+             .order_by(InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLine.id))
+    for row in db.exec(query):
+        by_invoice[row.invoice_id].append(row)
+    return [_statement(invoice, by_invoice[invoice.id], today) for invoice in invoices]
+
+
+def statements(
+    db: Session,
+    customer_id: int,
+    today: dt.date,
+    *,
+    year: int | None = None,
+    limit: int | None = DEFAULT_MONTHS,
+) -> list[Statement]:
+    """A customer's statements, newest first: the latest `limit`, or one calendar year's.
+
+    Args:
+        db: The database session.
+        customer_id: Whose statements.
+        today: The date that decides whether an unpaid bill is overdue.
+        year: Only this year's periods; None for the latest ones.
+        limit: How many at most; None for all of them.
+
+    Returns:
+        The statements with their lines and totals, in two queries.
+    """
+    query = select(Invoice).where(Invoice.customer_id == customer_id)
+    if year is not None:
+        query = query.where(Invoice.period.startswith(f"{year:04d}-"))
+    query = query.order_by(Invoice.period.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return _with_lines(db, db.exec(query).all(), today)
+
+
+def statement(db: Session, customer_id: int, invoice_id: int, today: dt.date) -> Statement | None:
+    """One statement, only if it belongs to the customer; None otherwise, whoever owns it."""
+    invoice = db.exec(select(Invoice).where(Invoice.id == invoice_id,
+                                            Invoice.customer_id == customer_id)).first()
+    return _with_lines(db, [invoice], today)[0] if invoice else None
+
+
+def latest(db: Session, customer_id: int, today: dt.date) -> Statement | None:
+    """The newest statement: this month's bill at a glance."""
+    found = statements(db, customer_id, today, limit=1)
+    return found[0] if found else None
+
+
+def years(db: Session, customer_id: int) -> list[int]:
+    """The calendar years that have statements, newest first, in one query."""
+    year = sa.func.substr(Invoice.period, 1, 4)
+    rows = db.exec(select(year).where(Invoice.customer_id == customer_id).distinct().order_by(year.desc()))
+    return [int(value) for value in rows]
+
+
+def chart_series(items: Sequence[Statement]) -> list[dict[str, int | str]]:
+    """The monthly totals for the bar chart and its table, oldest first."""
+    return [{"month": period_label(s.period), "total": s.total} for s in reversed(items)]
+
+
+def customer_name(db: Session, customer_id: int) -> str:
+    """The recipient's name for the CSV and PDF."""
+    customer = db.get(Customer, customer_id)
+    return customer.name if customer else ""
+
+
+def statement_csv(item: Statement, recipient: str) -> bytes:
+    """One statement as CSV that Excel opens correctly: UTF-8 with a BOM, CRLF line ends.
+
+    Args:
+        item: The statement.
+        recipient: The customer's name.
+
+    Returns:
+        The file's bytes.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["ご請求明細", item.label])
+    writer.writerow(["お客様名", recipient])
+    writer.writerow(["請求書番号", item.invoice_number])
+    writer.writerow(["発行日", item.issued_on.isoformat()])
+    writer.writerow(["お支払期限", item.due_on.isoformat()])
+    writer.writerow(["お支払方法", item.payment_method])
+    writer.writerow(["状態", item.status_label])
+    writer.writerow([])
+    writer.writerow(["品目", "数量", "単価(円)", "金額(税抜・円)", "税率(%)", "軽減税率"])
+    for line in item.lines:
+        writer.writerow([line.description, line.quantity, line.unit_price, line.amount, line.tax_rate,
+                         "※" if line.reduced else ""])
+    writer.writerow([])
+    for rate in item.rates:
+        writer.writerow([f"{rate.rate}%対象 小計(税抜)", "", "", rate.subtotal])
+        writer.writerow([f"{rate.rate}%対象 消費税", "", "", rate.tax])
+    writer.writerow(["消費税合計", "", "", item.tax])
+    writer.writerow(["ご請求金額(税込)", "", "", item.total])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def csv_filename(item: Statement) -> str:
+    """The download's file name: ASCII, so every browser keeps it."""
+    return f"statement-{item.period}.csv"

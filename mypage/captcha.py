@@ -1,0 +1,95 @@
+"""The image CAPTCHA (画像認証): four digits drawn by the `captcha` package, answered once.
+
+The answer stays on the server as a keyed hash; the browser gets only the PNG and
+the challenge's random id. A challenge is used up by its first answer, right or
+wrong, and dies after 10 minutes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+
+from captcha.image import ImageCaptcha
+from sqlmodel import Session, col, delete, update
+
+from mypage.models import CaptchaChallenge, utcnow
+from mypage.security import hash_token, nfkc
+from mypage.settings import get_settings
+
+DIGITS = 4
+LIFETIME = dt.timedelta(minutes=10)
+# Unanswered challenges are kept a while for nothing; purged when new ones are made.
+PURGE_AFTER = dt.timedelta(days=1)
+TEST_ANSWER = "PASSED"
+WIDTH, HEIGHT = 200, 70
+
+_image = ImageCaptcha(width=WIDTH, height=HEIGHT)
+
+
+def _answer_hash(challenge_id: str, answer: str) -> str:
+    # Keyed by the challenge too, so that equal answers do not share a hash.
+    return hash_token(f"captcha:{challenge_id}:{answer}")
+
+
+def _new_answer() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(DIGITS))
+
+
+def new_challenge(db: Session, now: dt.datetime | None = None) -> tuple[str, bytes]:
+    """Make a challenge and its image.
+
+    Args:
+        db: The session to add the challenge to; the caller commits.
+        now: The current time.
+
+    Returns:
+        The challenge id (safe to give the browser) and the PNG image.
+    """
+    now = now or utcnow()
+    answer = _new_answer()
+    challenge_id = secrets.token_urlsafe(24)
+    db.add(CaptchaChallenge(id=challenge_id, answer_hash=_answer_hash(challenge_id, answer), created_at=now))
+    db.exec(delete(CaptchaChallenge).where(col(CaptchaChallenge.created_at) < now - PURGE_AFTER))
+    return challenge_id, _image.generate(answer, format="png").getvalue()
+
+
+def data_url(png: bytes) -> str:
+    """The image as a data: URL for an <img src>."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def check(db: Session, challenge_id: str | None, answer: str | None, now: dt.datetime | None = None) -> bool:
+    """Whether the answer is right; the challenge is used up either way.
+
+    Args:
+        db: The session; the caller commits (the challenge is marked used).
+        challenge_id: The id `new_challenge` returned, as the client holds it.
+        answer: What the subscriber typed; full-width digits are accepted.
+        now: The current time.
+
+    Returns:
+        True only for the first answer to an unexpired challenge, and a right one.
+        In test mode (MYPAGE_CAPTCHA_TEST_MODE=1) the answer PASSED is right too.
+    """
+    now = now or utcnow()
+    answer = nfkc(answer or "")
+    if not challenge_id or not answer or len(challenge_id) > 64:
+        return False
+    # One UPDATE claims the challenge, so that two answers at once cannot both use it.
+    claimed = db.exec(
+        update(CaptchaChallenge)
+        .where(
+            col(CaptchaChallenge.id) == challenge_id,
+            col(CaptchaChallenge.used_at).is_(None),
+            col(CaptchaChallenge.created_at) > now - LIFETIME,
+        )
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        return False
+    if answer == TEST_ANSWER and get_settings().captcha_test_mode:
+        return True
+    stored = db.get(CaptchaChallenge, challenge_id)
+    return stored is not None and secrets.compare_digest(stored.answer_hash, _answer_hash(challenge_id, answer))

@@ -1,0 +1,85 @@
+"""The statement CSV and the qualified-invoice PDF as plain HTTP downloads.
+
+A download is a file, not a page, so it is served by a Starlette route beside the
+websocket. Each request finds its account from the session cookie, then asks for
+the invoice with the owner in the query: someone else's invoice, whatever the id,
+is the same 404 as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlmodel import select
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from mypage import billing, db, invoices, routes
+from mypage.home import today_in_japan
+from mypage.models import Account, Customer
+
+AccountOf = Callable[[Request], "int | None"]
+PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _attachment(body: bytes, media_type: str, filename: str) -> Response:
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _not_found() -> Response:
+    return PlainTextResponse("ご指定の明細は見つかりません。", status_code=404, headers=PRIVATE)
+
+
+def _statement(account_id: int, invoice_id: int) -> tuple[billing.Statement, str] | None:
+    """The invoice and its recipient's name, only when the account's customer owns it."""
+    with db.session() as session:
+        row = session.exec(select(Customer).join(Account, Account.customer_id == Customer.id)
+                           .where(Account.id == account_id)).first()
+        if row is None:
+            return None
+        item = billing.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
+        return (item, row.name) if item else None
+
+
+def download_routes(account_of: AccountOf) -> list[Route]:
+    """The two download routes.
+
+    Args:
+        account_of: Gives the logged-in account's id from a request's session cookie, or None.
+
+    Returns:
+        Starlette routes to add to the portal's HTTP app.
+    """
+
+    def _serve(request: Request, render: Callable[[billing.Statement, str], Response]) -> Response:
+        account_id = account_of(request)
+        if account_id is None:
+            return RedirectResponse(routes.LOGIN, status_code=303, headers=PRIVATE)
+        found = _statement(account_id, request.path_params["invoice_id"])
+        return render(*found) if found else _not_found()
+
+    def invoice_pdf(request: Request) -> Response:
+        return _serve(request, lambda item, name: _attachment(
+            invoices.invoice_pdf(item, name), "application/pdf", invoices.pdf_filename(item)))
+
+    def statement_csv(request: Request) -> Response:
+        return _serve(request, lambda item, name: _attachment(
+            billing.statement_csv(item, name), "text/csv; charset=utf-8", billing.csv_filename(item)))
+
+    return [
+        Route(routes.INVOICE_PDF + "/{invoice_id:int}", invoice_pdf, methods=["GET"]),
+        Route(routes.STATEMENT_CSV + "/{invoice_id:int}", statement_csv, methods=["GET"]),
+    ]
+
+
+def invoice_pdf_url(invoice_id: int) -> str:
+    """Where a statement's PDF is downloaded."""
+    return f"{routes.INVOICE_PDF}/{invoice_id}"
+
+
+def statement_csv_url(invoice_id: int) -> str:
+    """Where a statement's CSV is downloaded."""
+    return f"{routes.STATEMENT_CSV}/{invoice_id}"

@@ -1,0 +1,78 @@
+"""マイページ初期画面: the contract holder, the previous login, notices and this month's bill."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from mypage import billing, notices
+from mypage.models import Account, Customer, UserSession
+
+JST = ZoneInfo("Asia/Tokyo")
+HOME_NOTICES = 5
+
+
+def datetime_label(moment: dt.datetime | None) -> str:
+    """An aware time as Japanese readers expect it, in Japan time: 2025年4月30日 18:05."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(JST)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def today_in_japan(now: dt.datetime) -> dt.date:
+    """The subscriber's calendar date, which decides due dates and the current month."""
+    return now.astimezone(JST).date()
+
+
+def previous_login(db: Session, account_id: int) -> dt.datetime | None:
+    """When the account logged in before this session: the start of its second newest session."""
+    return db.exec(
+        select(UserSession.created_at)
+        .where(UserSession.account_id == account_id)
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
+        .offset(1)
+        .limit(1)
+    ).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class Home:
+    """Everything マイページ初期画面 shows."""
+
+    name: str
+    previous_login: dt.datetime | None
+    notices: tuple[notices.NoticeView, ...]
+    unread: int
+    bill: billing.Statement | None
+
+
+def home(db: Session, account_id: int, now: dt.datetime) -> Home | None:
+    """The home screen's data in a fixed number of queries.
+
+    Args:
+        db: The database session.
+        account_id: The logged-in account.
+        now: The current time (aware UTC).
+
+    Returns:
+        The home screen's data, or None when the account does not exist.
+    """
+    row = db.exec(select(Account, Customer).join(Customer, Customer.id == Account.customer_id)
+                  .where(Account.id == account_id)).first()
+    if row is None:
+        return None
+    account, customer = row
+    today = today_in_japan(now)
+    return Home(
+        name=customer.name,
+        previous_login=previous_login(db, account.id),
+        notices=tuple(notices.visible(db, customer.id, account.id, now, limit=HOME_NOTICES)),
+        unread=notices.unread_count(db, customer.id, account.id, now),
+        bill=billing.latest(db, customer.id, today),
+    )

@@ -1,0 +1,53 @@
+"""ご請求明細 and インボイス（適格請求書）'s state: the statements of the chosen period."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mypage import billing, db
+from mypage.home import today_in_japan
+from mypage.state.member import current_member, now
+from mypage.state.views import StatementRow, statement_row
+
+LATEST = "latest"
+
+
+class BillsState(rx.State):
+    """The latest 24 months, or one calendar year, with the chart's figures."""
+
+    period: str = LATEST
+    years: list[str] = []
+    statements: list[StatementRow] = []
+    chart: list[dict[str, str | int]] = []
+    loaded: bool = False
+
+    @rx.var
+    def chart_height(self) -> int:
+        """Pixels for the chart: one bar per month plus the margins."""
+        return len(self.chart) * 30 + 16
+
+    @rx.event
+    async def load(self):
+        """Open on the latest 24 months."""
+        await self._show(LATEST)
+
+    @rx.event
+    async def choose_period(self, period: str):
+        """Show the latest months or one year; anything else is ignored."""
+        if period == LATEST or period in self.years:
+            await self._show(period)
+
+    async def _show(self, period: str) -> None:
+        member = await current_member(self)
+        if member is None:
+            return
+        today = today_in_japan(now())
+        with db.session() as session:
+            years = billing.years(session, member.customer_id)
+            year = int(period) if period != LATEST and int(period) in years else None
+            items = billing.statements(session, member.customer_id, today, year=year)
+        self.years = [str(y) for y in years]
+        self.period = str(year) if year else LATEST
+        self.statements = [statement_row(item) for item in items]
+        self.chart = [{**point, "label": billing.yen(point["total"])} for point in billing.chart_series(items)]
+        self.loaded = True

@@ -1,0 +1,40 @@
+"""ご契約内容参照's state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mypage import billing, contract, db
+from mypage.home import today_in_japan
+from mypage.state.member import current_member, now
+from mypage.state.views import ServiceRow, service_row
+
+
+class ContractState(rx.State):
+    """The customer's details and services."""
+
+    name: str = ""
+    kana: str = ""
+    customer_number: str = ""
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    services: list[ServiceRow] = []
+    monthly_total: str = ""
+    loaded: bool = False
+
+    @rx.event
+    async def load(self):
+        """Fill the screen for the logged-in member."""
+        member = await current_member(self)
+        if member is None:
+            return
+        with db.session() as session:
+            data = contract.contract(session, member.customer_id, today_in_japan(now()))
+        if data is None:
+            return
+        self.name, self.kana, self.customer_number = data.name, data.kana, data.customer_number
+        self.postal_code, self.address, self.phone = data.postal_code, data.address, data.phone
+        self.services = [service_row(s) for s in data.services]
+        self.monthly_total = billing.yen(data.monthly_total)
+        self.loaded = True

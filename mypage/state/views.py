@@ -1,0 +1,128 @@
+"""Rows the member pages display: core results formatted once, as plain serializable data."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mypage import billing, contract, notices, routes
+from mypage.downloads_http import invoice_pdf_url, statement_csv_url
+from mypage.home import datetime_label
+
+
+@dataclasses.dataclass
+class BillSummary:
+    """This month's bill at a glance."""
+
+    label: str = ""
+    total: str = ""
+    due_on: str = ""
+    status: str = ""
+    status_kind: str = ""
+
+
+@dataclasses.dataclass
+class LineRow:
+    """One statement line."""
+
+    description: str = ""
+    quantity: str = ""
+    unit_price: str = ""
+    amount: str = ""
+    rate: str = ""
+    reduced: bool = False
+
+
+@dataclasses.dataclass
+class RateRow:
+    """Subtotal and tax of one rate."""
+
+    label: str = ""
+    subtotal: str = ""
+    tax: str = ""
+
+
+@dataclasses.dataclass
+class StatementRow:
+    """One month's statement with its lines, totals and download links."""
+
+    id: int = 0
+    label: str = ""
+    invoice_number: str = ""
+    issued_on: str = ""
+    due_on: str = ""
+    payment_method: str = ""
+    status: str = ""
+    status_kind: str = ""
+    subtotal: str = ""
+    tax: str = ""
+    total: str = ""
+    has_reduced: bool = False
+    lines: list[LineRow] = dataclasses.field(default_factory=list)
+    rates: list[RateRow] = dataclasses.field(default_factory=list)
+    csv_url: str = ""
+    pdf_url: str = ""
+
+
+@dataclasses.dataclass
+class ServiceRow:
+    """One contracted service."""
+
+    kind: str = ""
+    plan: str = ""
+    started_on: str = ""
+    fee: str = ""
+    fee_with_tax: str = ""
+    rate: str = ""
+
+
+@dataclasses.dataclass
+class NoticeRow:
+    """A notice in a list or on its own page."""
+
+    id: int = 0
+    title: str = ""
+    body: str = ""
+    date: str = ""
+    read: bool = False
+    url: str = ""
+
+
+def status_kind(status: str, label: str) -> str:
+    """A colour family for the status badge: paid, scheduled, unpaid or overdue."""
+    return "overdue" if label == billing.OVERDUE_LABEL else status
+
+
+def bill_summary(item: billing.Statement) -> BillSummary:
+    """The home screen's view of the newest statement."""
+    return BillSummary(item.label, billing.yen(item.total), billing.date_label(item.due_on),
+                       item.status_label, status_kind(item.status, item.status_label))
+
+
+def statement_row(item: billing.Statement) -> StatementRow:
+    """A statement formatted for ご請求明細 and インボイス."""
+    return StatementRow(
+        id=item.id, label=item.label, invoice_number=item.invoice_number,
+        issued_on=billing.date_label(item.issued_on), due_on=billing.date_label(item.due_on),
+        payment_method=item.payment_method, status=item.status_label,
+        status_kind=status_kind(item.status, item.status_label),
+        subtotal=billing.yen(item.subtotal), tax=billing.yen(item.tax), total=billing.yen(item.total),
+        has_reduced=item.has_reduced,
+        lines=[LineRow(line.description, f"{line.quantity:,}", billing.yen(line.unit_price),
+                       billing.yen(line.amount), f"{line.tax_rate}%", line.reduced) for line in item.lines],
+        rates=[RateRow(f"{r.rate}%対象" + ("（軽減税率）" if r.rate == billing.REDUCED_RATE else ""),
+                       billing.yen(r.subtotal), billing.yen(r.tax)) for r in item.rates],
+        csv_url=statement_csv_url(item.id), pdf_url=invoice_pdf_url(item.id),
+    )
+
+
+def service_row(item: contract.ContractLine) -> ServiceRow:
+    """A service formatted for ご契約内容参照."""
+    return ServiceRow(item.kind_label, item.plan, billing.date_label(item.started_on),
+                      billing.yen(item.monthly_fee), billing.yen(item.fee_with_tax), f"{item.tax_rate}%")
+
+
+def notice_row(item: notices.NoticeView, with_body: bool = False) -> NoticeRow:
+    """A notice formatted for a list (no body) or its own page."""
+    date = datetime_label(item.starts_at).split(" ")[0]
+    return NoticeRow(item.id, item.title, item.body if with_body else "", date, item.read,
+                     routes.NOTICE_DETAIL.replace("[notice_id]", str(item.id)))
