@@ -41,8 +41,9 @@ def count(
     after: dt.datetime,
     subject: str | None = None,
     ip: str | None = None,
+    account_id: int | None = None,
 ) -> int:
-    """How many events of these kinds for a subject or from an address, strictly after a time."""
+    """How many events of these kinds for a subject, an address or an account, strictly after a time."""
     query = select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.kind.in_(kinds), AuditEvent.at > after
     )
@@ -50,6 +51,8 @@ def count(
         query = query.where(AuditEvent.subject == subject[:100])
     if ip is not None:
         query = query.where(AuditEvent.ip == ip[:64])
+    if account_id is not None:
+        query = query.where(AuditEvent.account_id == account_id)
     return db.exec(query).one()
 
 
