@@ -21,7 +21,7 @@ def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, recovery.Mail
         return str(throttled), None
 
 
-class _RecoveryForm(rx.State, mixin=True):
+class RecoveryForm(rx.State, mixin=True):
     """The shared shape of both request forms."""
 
     answer: str = ""
@@ -45,7 +45,7 @@ class _RecoveryForm(rx.State, mixin=True):
         await asyncio.to_thread(recovery.deliver, message)
 
 
-class ForgotIdState(_RecoveryForm):
+class ForgotIdState(RecoveryForm, rx.State):
     """ログインIDを忘れた場合."""
 
     @rx.event
@@ -56,7 +56,7 @@ class ForgotIdState(_RecoveryForm):
             yield update
 
 
-class ForgotPasswordState(_RecoveryForm):
+class ForgotPasswordState(RecoveryForm, rx.State):
     """パスワードを忘れた場合."""
 
     @rx.event
