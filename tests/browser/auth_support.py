@@ -13,7 +13,7 @@ from sqlmodel import delete, select
 from mypage import login, recovery, routes
 from mypage.models import Account, AuditEvent, Customer
 from mypage.security import hash_password
-from tests.browser.support import wait_for_app
+from tests.browser.support import assert_accessible, wait_for_app
 
 PASSWORD = "Kumo2024Sora"
 _serial = itertools.count(1)
@@ -89,3 +89,10 @@ def log_in(app, page: Page, account: Account, password: str = PASSWORD) -> None:
     submit_login(page, account.login_id, password)
     expect(page).to_have_url(url_of(routes.HOME))
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+
+
+def accessible(page: Page) -> None:
+    """axe-core on the page as it rests: the mouse parked off the links a click left it over."""
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # Radix's colour transition
+    assert_accessible(page)

@@ -16,6 +16,7 @@ from mypage.models import Account, AuditEvent, AuthCode, EmailToken, UserSession
 from mypage.security import hash_token
 from tests.browser.auth_support import (
     PASSWORD,
+    accessible,
     clean_address,  # noqa: F401 (fixture)
     log_in,
     new_account,
@@ -24,7 +25,7 @@ from tests.browser.auth_support import (
     submit_login,
     url_of,
 )
-from tests.browser.support import assert_accessible, wait_for_app
+from tests.browser.support import wait_for_app
 
 INVALID = "ログインIDまたはパスワードが正しくありません。"
 pytestmark = pytest.mark.usefixtures("clean_address")
@@ -86,7 +87,7 @@ def test_failure_says_the_same_for_a_wrong_password_and_an_unknown_id(app, page:
     expect(page.get_by_label("パスワード")).to_have_value("")  # the password is not kept
     expect(page).to_have_url(url_of(routes.LOGIN))
     assert session_cookie(page) is None
-    assert_accessible(page)
+    accessible(page)
 
 
 def test_empty_fields_are_named(app, page: Page):
@@ -121,7 +122,7 @@ def test_pending_account_is_offered_the_verification_mail_again(app, page: Page,
     message = mail.wait_for(account.email)
     assert routes.VERIFY in message.get_body(preferencelist=("plain",)).get_content()
     assert session_cookie(page) is None
-    assert_accessible(page)
+    accessible(page)
 
 
 def test_captcha_after_three_failures_then_lockout_with_the_phone_number(app, page: Page):
@@ -133,7 +134,7 @@ def test_captcha_after_three_failures_then_lockout_with_the_phone_number(app, pa
         expect(page.get_by_text(INVALID)).to_be_visible()
     # Three failures from this address: the image CAPTCHA is asked too, and checked first.
     expect(page.get_by_role("img", name="画像認証の数字")).to_be_visible()
-    assert_accessible(page)
+    accessible(page)
     submit_login(page, account.login_id, PASSWORD, captcha="0000", refused=True)
     expect(page.get_by_text("画像認証の数字が正しくありません", exact=False)).to_be_visible()
     # The fifth wrong password for the ID locks it, even for the right password afterwards.
@@ -210,7 +211,7 @@ def test_idle_warning_stay_logged_in_and_timeout(app, page: Page):
     time_passes()
     warning = page.get_by_role("alert").filter(has_text="自動的にログアウトします")
     expect(warning).to_be_visible()
-    assert_accessible(page)
+    accessible(page)
     page.get_by_role("button", name="ログインを続ける").click()
     expect(warning).to_have_count(0)
     with app.db() as db:
@@ -338,4 +339,4 @@ def test_a_page_on_another_origin_cannot_act_with_the_cookie(app, page: Page):
 def test_login_screen_is_accessible(app, any_page: Page, font):
     open_login(app, any_page)
     any_page.get_by_role("button", name=font).click()
-    assert_accessible(any_page)
+    accessible(any_page)
