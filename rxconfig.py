@@ -3,6 +3,7 @@
 import sys
 
 import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
 
 from mypage.settings import SettingsError, get_settings
 
@@ -25,5 +26,5 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="blue"))],
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[SitemapPlugin],
 )

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, or_, select, update
 
-from mypage import captcha, mail, routes, validation
+from mypage import audit, captcha, mail, routes, validation
 from mypage.models import Account, AuditEvent, AuthCode, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token
 from mypage.settings import get_settings
@@ -90,21 +90,6 @@ class TokenError(Exception):
 VALID, EXPIRED, USED, UNKNOWN = "valid", "expired", "used", "unknown"
 
 
-def audit(
-    db: Session,
-    kind: str,
-    subject: str = "",
-    *,
-    now: dt.datetime,
-    account_id: int | None = None,
-    ip: str = "",
-    detail: str = "",
-) -> None:
-    """Record a security event."""
-    db.add(AuditEvent(at=now, kind=kind, subject=subject[:100], account_id=account_id, ip=ip[:64],
-                      detail=detail[:500]))
-
-
 # --- the code pair and its lockout -------------------------------------------------------------
 
 
@@ -161,7 +146,7 @@ def check_code_pair(
     """
     now = now or utcnow()
     if code_locked_until(db, customer_number, now):
-        audit(db, CODE_REFUSED_LOCKED, customer_number, now=now, ip=ip)
+        audit.record(db, CODE_REFUSED_LOCKED, subject=customer_number, now=now, ip=ip)
         raise RegistrationError(lockout_message(), AUTH_CODE)
     digest = hash_token(code)
     customer = db.exec(select(Customer).where(Customer.customer_number == customer_number)).first()
@@ -172,13 +157,13 @@ def check_code_pair(
         ).all()
         match = next((c for c in candidates if _code_is_live(c, now)), None)
     if match is None:
-        audit(db, CODE_FAILED, customer_number, now=now, ip=ip)
+        audit.record(db, CODE_FAILED, subject=customer_number, now=now, ip=ip)
         db.flush()
         if _recent_failures(db, customer_number, now) >= CODE_FAILURES_TO_LOCK:
-            audit(db, CODE_LOCKOUT, customer_number, now=now, ip=ip)
+            audit.record(db, CODE_LOCKOUT, subject=customer_number, now=now, ip=ip)
             raise RegistrationError(lockout_message(), AUTH_CODE)
         raise RegistrationError(WRONG_PAIR, AUTH_CODE)
-    audit(db, CODE_OK, customer_number, now=now, ip=ip)
+    audit.record(db, CODE_OK, subject=customer_number, now=now, ip=ip)
     return customer, match
 
 
@@ -362,8 +347,15 @@ def register(db: Session, prepared: Prepared, now: dt.datetime | None = None, ip
         db.rollback()
         raise _conflict(db, prepared, now) from None
     token = _new_verify_token(db, account, now)
-    audit(db, SIGNUP, prepared.customer_number, now=now, account_id=account.id, ip=ip,
-          detail=f"login_id={prepared.login_id}")
+    audit.record(
+        db,
+        SIGNUP,
+        subject=prepared.customer_number,
+        now=now,
+        account_id=account.id,
+        ip=ip,
+        detail=f"login_id={prepared.login_id}",
+    )
     db.flush()
     return account, token
 
@@ -381,8 +373,16 @@ def _conflict(db: Session, prepared: Prepared, now: dt.datetime) -> Registration
 
 def _new_verify_token(db: Session, account: Account, now: dt.datetime) -> str:
     token = new_token()
-    db.add(EmailToken(account_id=account.id, purpose=VERIFY, token_hash=hash_token(token),
-                      email=account.email, created_at=now, expires_at=now + VERIFY_LIFETIME))
+    db.add(
+        EmailToken(
+            account_id=account.id,
+            purpose=VERIFY,
+            token_hash=hash_token(token),
+            email=account.email,
+            created_at=now,
+            expires_at=now + VERIFY_LIFETIME,
+        )
+    )
     return token
 
 
@@ -452,7 +452,8 @@ def resend_verification(db: Session, account: Account, now: dt.datetime | None =
         raise ResendRefused("このアカウントは既に認証されています。ログインIDとパスワードでログインしてください。")
     sent = db.exec(
         select(func.count()).where(
-            AuditEvent.kind == VERIFY_RESENT, AuditEvent.account_id == account.id,
+            AuditEvent.kind == VERIFY_RESENT,
+            AuditEvent.account_id == account.id,
             AuditEvent.at > now - RESEND_WINDOW,
         )
     ).one()
@@ -461,7 +462,7 @@ def resend_verification(db: Session, account: Account, now: dt.datetime | None =
             f"確認メールの再送信は1時間に{RESEND_LIMIT}回までです。しばらく時間をおいてからお試しください。"
         )
     token = _new_verify_token(db, account, now)
-    audit(db, VERIFY_RESENT, account.login_id, now=now, account_id=account.id, ip=ip)
+    audit.record(db, VERIFY_RESENT, subject=account.login_id_folded, now=now, account_id=account.id, ip=ip)
     db.flush()
     send_verification(db, account, token, now)
     return token
@@ -518,7 +519,7 @@ def verify(db: Session, token: str | None, now: dt.datetime | None = None, ip: s
         raise TokenError(USED)
     account.status, account.verified_at = "active", now
     db.add(account)
-    audit(db, VERIFIED, account.login_id, now=now, account_id=account.id, ip=ip)
+    audit.record(db, VERIFIED, subject=account.login_id_folded, now=now, account_id=account.id, ip=ip)
     db.flush()
     return account
 

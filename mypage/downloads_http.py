@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mypage import billing, db, invoices, routes
+from mypage import billing, db, invoices, routes, sessions
 from mypage.home import today_in_japan
 from mypage.models import Account, Customer
 
@@ -42,6 +42,14 @@ def _statement(account_id: int, invoice_id: int) -> tuple[billing.Statement, str
             return None
         item = billing.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
         return (item, row.name) if item else None
+
+
+def session_account_id(request: Request) -> int | None:
+    """The account of the request's session cookie, if the session is live; a download is activity."""
+    token = sessions.token_from_cookie_header(request.headers.get("cookie", ""))
+    with db.session() as session:
+        row = sessions.resolve(session, token)
+        return row.account_id if row is not None else None
 
 
 def download_routes(account_of: AccountOf) -> list[Route]:

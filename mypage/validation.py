@@ -159,10 +159,7 @@ def auth_code_error(code: str) -> str | None:
         return required(AUTH_CODE)
     size = CODE_GROUPS * CODE_GROUP_LENGTH
     if len(code) != size or not _ALNUM.fullmatch(code):
-        return (
-            f"認証コードは、通知書に記載の半角英数字{size}文字を"
-            f"{CODE_GROUP_LENGTH}文字ずつ入力してください。"
-        )
+        return f"認証コードは、通知書に記載の半角英数字{size}文字を{CODE_GROUP_LENGTH}文字ずつ入力してください。"
     return None
 
 

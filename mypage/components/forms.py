@@ -8,8 +8,11 @@ from mypage import styles
 
 
 def required_badge() -> rx.Component:
-    """The guide's 必須 mark."""
-    return rx.badge("必須", color_scheme="red", variant="solid", size="1")
+    """The guide's 必須 mark; hidden from screen readers, which hear aria-required instead.
+
+    So the field's accessible name stays the guide's wording (パスワード, not パスワード必須).
+    """
+    return rx.badge("必須", color_scheme="red", variant="solid", size="1", aria_hidden="true")
 
 
 def field(
@@ -27,11 +30,9 @@ def field(
     hint_id, error_id = f"{field_id}-hint", f"{field_id}-error"
     error = rx.Var.create(error)
     return rx.box(
-        rx.el.label(
-            rx.hstack(rx.text(label, weight="bold"), required_badge() if required else rx.fragment(),
-                      align="center", spacing="2"),
-            html_for=field_id,
-        ),
+        # The badge sits beside the label, not in it, so the label is exactly the guide's wording.
+        rx.hstack(rx.el.label(rx.text(label, weight="bold", as_="span"), html_for=field_id),
+                  required_badge() if required else rx.fragment(), align="center", spacing="2"),
         rx.cond(hint != "", rx.text(hint, id=hint_id, size="2", color=styles.MUTED), rx.fragment()),
         rx.el.input(
             id=field_id,
@@ -39,6 +40,7 @@ def field(
             type=type_,
             aria_describedby=f"{hint_id} {error_id}" if hint else error_id,
             aria_invalid=rx.cond(error != "", "true", "false"),
+            aria_required="true" if required else None,
             style={
                 "width": "100%",
                 "min_height": styles.TOUCH_TARGET,

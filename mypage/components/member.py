@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router import ReactRouterLink
 
 from mypage import routes, styles
 from mypage.state.bills import LATEST, BillsState
 
 
 def facts(*pairs: tuple[str, rx.Var | str | rx.Component]) -> rx.Component:
-    """Label / value pairs as a definition list, readable at 375 px."""
-    return rx.data_list.root(
-        *[rx.data_list.item(rx.data_list.label(label, min_width="7rem", color=styles.MUTED),
-                            rx.data_list.value(value)) for label, value in pairs],
-        orientation={"initial": "vertical", "sm": "horizontal"},
-        size="3",
-        width="100%",
+    """Label / value pairs as a definition list: side by side, the value below when it does not fit.
+
+    Wrapping by content (not by breakpoint) keeps both readable at 375 px with 大きく.
+    """
+    return rx.el.dl(
+        *[rx.el.div(
+            rx.el.dt(label, style={"min_width": "8.5rem", "color": styles.MUTED}),
+            rx.el.dd(value, style={"margin": 0, "overflow_wrap": "anywhere"}),
+            style={"display": "flex", "flex_wrap": "wrap", "column_gap": "1rem", "align_items": "baseline"},
+        ) for label, value in pairs],
+        style={"display": "grid", "row_gap": "0.75rem", "margin": 0, "width": "100%",
+               "font_size": "var(--font-size-3)"},
     )
 
 
@@ -61,5 +67,10 @@ def period_chooser() -> rx.Component:
 
 
 def download_link(text: str, href: rx.Var, label: rx.Var) -> rx.Component:
-    """A plain <a>: a file is fetched from the server, not routed inside the app."""
-    return rx.el.a(text, href=href, aria_label=label, style=styles.link_button)
+    """A link the browser follows itself: a file comes from the server, not from the app's router.
+
+    Reflex turns every internal <a> into a React Router link, which would look the path up
+    among the pages and show the 404 page; reloadDocument hands the click back to the browser.
+    """
+    return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label,
+                                  style=styles.link_button)

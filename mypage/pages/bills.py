@@ -26,11 +26,10 @@ def chart() -> rx.Component:
         rx.recharts.bar_chart(
             rx.recharts.cartesian_grid(horizontal=False, stroke_dasharray="3 3"),
             rx.recharts.x_axis(type_="number", hide=True),
-            rx.recharts.y_axis(data_key="month", type_="category", width=84, interval=0,
-                               tick_line=False, style={"font_size": "0.8rem"}),
+            rx.recharts.y_axis(data_key="month", type_="category", width=96, interval=0,
+                               tick_line=False, tick={"fill": styles.TEXT, "fontSize": 13}),
             rx.recharts.bar(
-                rx.recharts.label_list(data_key="label", position="right", fill=styles.TEXT,
-                                       style={"font_size": "0.8rem"}),
+                rx.recharts.label_list(data_key="label", position="right", fill=styles.TEXT, font_size=13),
                 data_key="total", fill=styles.PRIMARY, is_animation_active=False, max_bar_size=18,
             ),
             data=BillsState.chart,
@@ -96,7 +95,7 @@ def lines_table(item) -> rx.Component:
     )
 
 
-def statement_card(item) -> rx.Component:
+def statement_card(item, index) -> rx.Component:
     """One month: amount, due date, payment method, status, the lines and the CSV."""
     return rx.el.li(
         rx.vstack(
@@ -111,6 +110,7 @@ def statement_card(item) -> rx.Component:
                                                  "min_height": styles.TOUCH_TARGET, "padding_y": "0.5rem"}),
                 lines_table(item),
                 rx.cond(item.has_reduced, rx.text("※は軽減税率（8%）対象品目です。", size="2")),
+                open=index == 0,  # the newest month's lines are shown at once
                 style={"width": "100%"},
             ),
             download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
@@ -121,7 +121,7 @@ def statement_card(item) -> rx.Component:
     )
 
 
-@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load)
+@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load, member=True)
 def bills_page() -> rx.Component:
     """ご請求明細."""
     return rx.vstack(

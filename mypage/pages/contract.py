@@ -21,7 +21,7 @@ def service_card(service) -> rx.Component:
                       rx.heading(service.plan, as_="h3", size="4"), wrap="wrap", align="center"),
             facts(("ご利用開始日", service.started_on),
                   ("月額（税抜）", service.fee),
-                  ("月額（税込）", rx.text(service.fee_with_tax, " （消費税", service.rate, "）"))),
+                  ("月額（税込）", rx.text(service.fee_with_tax, "（税率", service.rate, "）"))),
             style=styles.card,
         ),
         style={"list_style": "none"},
@@ -48,7 +48,7 @@ def services() -> rx.Component:
     )
 
 
-@template(route=routes.CONTRACT, title="ご契約内容参照", on_load=ContractState.load)
+@template(route=routes.CONTRACT, title="ご契約内容参照", on_load=ContractState.load, member=True)
 def contract_page() -> rx.Component:
     """ご契約内容参照."""
     return rx.vstack(

@@ -41,8 +41,9 @@ def menu_item(text: str, href: str) -> rx.Component:
 def menu() -> rx.Component:
     """The guide's menu."""
     return rx.el.nav(
-        rx.grid(*[menu_item(text, href) for text, href in MENU], columns={"initial": "1", "sm": "2"},
-                gap="0.75rem", width="100%", as_="ul", style={"padding": 0, "margin": 0}),
+        rx.el.ul(*[menu_item(text, href) for text, href in MENU],
+                 style={"display": "grid", "grid_template_columns": ["1fr", "1fr 1fr"], "gap": "0.75rem",
+                        "padding": 0, "margin": 0, "width": "100%"}),
         aria_label="メニュー",
         width="100%",
     )
@@ -100,7 +101,7 @@ def notice_box() -> rx.Component:
     )
 
 
-@template(route=routes.HOME, title="マイページ初期画面", on_load=HomeState.load)
+@template(route=routes.HOME, title="マイページ初期画面", on_load=HomeState.load, member=True)
 def home_page() -> rx.Component:
     """マイページ初期画面."""
     return rx.vstack(

@@ -31,7 +31,7 @@ def invoice_item(item) -> rx.Component:
     )
 
 
-@template(route=routes.INVOICES, title="インボイス（適格請求書）", on_load=BillsState.load)
+@template(route=routes.INVOICES, title="インボイス（適格請求書）", on_load=BillsState.load, member=True)
 def invoices_page() -> rx.Component:
     """インボイス（適格請求書）."""
     return rx.vstack(

@@ -5,6 +5,7 @@ import reflex as rx
 from mypage import routes, styles
 from mypage.components.forms import field
 from mypage.components.layout import BRAND, heading, template
+from mypage.components.verified import verified_banner
 from mypage.state.login import LoginState
 
 
@@ -93,6 +94,7 @@ def login_form() -> rx.Component:
 def login_page() -> rx.Component:
     """The top page: what MyPage is for, the login form, and 新規アカウント作成."""
     return rx.vstack(
+        verified_banner(),
         rx.text(f"{BRAND.portal_name}", weight="bold", size="5"),
         rx.text("マイページでは、ご契約内容、ご請求明細の確認ができます。"),
         heading("マイページログイン"),

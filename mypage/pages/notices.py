@@ -24,7 +24,7 @@ def notice_item(notice) -> rx.Component:
     )
 
 
-@template(route=routes.NOTICES, title="お知らせ", on_load=NoticesState.load_list)
+@template(route=routes.NOTICES, title="お知らせ", on_load=NoticesState.load_list, member=True)
 def notices_page() -> rx.Component:
     """お知らせ一覧."""
     return rx.vstack(
@@ -41,7 +41,7 @@ def notices_page() -> rx.Component:
     )
 
 
-@template(route=routes.NOTICE_DETAIL, title="お知らせ", on_load=NoticesState.load_detail)
+@template(route=routes.NOTICE_DETAIL, title="お知らせ", on_load=NoticesState.load_detail, member=True)
 def notice_page() -> rx.Component:
     """One notice."""
     notice = NoticesState.current

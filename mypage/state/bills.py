@@ -6,6 +6,7 @@ import reflex as rx
 
 from mypage import billing, db
 from mypage.home import today_in_japan
+from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
 from mypage.state.views import StatementRow, statement_row
 
@@ -29,18 +30,19 @@ class BillsState(rx.State):
     @rx.event
     async def load(self):
         """Open on the latest 24 months."""
-        await self._show(LATEST)
+        return await self._show(LATEST)
 
     @rx.event
     async def choose_period(self, period: str):
         """Show the latest months or one year; anything else is ignored."""
         if period == LATEST or period in self.years:
-            await self._show(period)
+            return await self._show(period)
+        return None
 
-    async def _show(self, period: str) -> None:
+    async def _show(self, period: str):
         member = await current_member(self)
         if member is None:
-            return
+            return login_redirect(self)
         today = today_in_japan(now())
         with db.session() as session:
             years = billing.years(session, member.customer_id)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from mypage import billing, contract, db
 from mypage.home import today_in_japan
+from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
 from mypage.state.views import ServiceRow, service_row
 
@@ -28,7 +29,7 @@ class ContractState(rx.State):
         """Fill the screen for the logged-in member."""
         member = await current_member(self)
         if member is None:
-            return
+            return login_redirect(self)
         with db.session() as session:
             data = contract.contract(session, member.customer_id, today_in_japan(now()))
         if data is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import db, home
+from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
 from mypage.state.views import BillSummary, NoticeRow, bill_summary, notice_row
 
@@ -24,7 +25,7 @@ class HomeState(rx.State):
         """Fill the screen for the logged-in member."""
         member = await current_member(self)
         if member is None:
-            return
+            return login_redirect(self)
         with db.session() as session:
             data = home.home(session, member.account_id, now())
         if data is None:

@@ -6,10 +6,8 @@ import dataclasses
 import datetime as dt
 
 import reflex as rx
-from sqlmodel import select
 
-from mypage import db
-from mypage.models import Account
+from mypage.state.auth import require_account
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,22 +19,13 @@ class Member:
 
 
 async def current_member(state: rx.State) -> Member | None:
-    """The member behind this event's session cookie, or None (check_login then redirects).
+    """The member behind this event's session cookie, or None (the caller sends them to login).
 
     Every public handler of a member page calls this itself: a handler is an API that any
-    client can call, whatever page it is on.
+    client can call, whatever page it is on, and ids never come from the client.
     """
-    account_id = await _session_account_id(state)
-    if account_id is None:
-        return None
-    with db.session() as session:
-        customer_id = session.exec(select(Account.customer_id).where(Account.id == account_id,
-                                                                     Account.status == "active")).first()
-    return Member(account_id, customer_id) if customer_id is not None else None
-
-
-async def _session_account_id(state: rx.State) -> int | None:
-    raise NotImplementedError("wired to AuthState when the session mechanism lands")
+    account = await require_account(state)
+    return Member(account.id, account.customer_id) if account is not None else None
 
 
 def now() -> dt.datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import db, notices
+from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
 from mypage.state.views import NoticeRow, notice_row
 
@@ -21,7 +22,7 @@ class NoticesState(rx.State):
         """Fill the list for the logged-in member."""
         member = await current_member(self)
         if member is None:
-            return
+            return login_redirect(self)
         with db.session() as session:
             found = notices.visible(session, member.customer_id, member.account_id, now())
         self.items = [notice_row(n) for n in found]
@@ -33,8 +34,9 @@ class NoticesState(rx.State):
         self.current, self.loaded = None, False
         member = await current_member(self)
         if member is None:
-            return
-        raw = str(self.notice_id)
+            return login_redirect(self)
+        # The id is the URL's last segment (/notices/<id>); it only selects, the query checks the owner.
+        raw = self.router.url.path.rstrip("/").rpartition("/")[2]
         moment = now()
         with db.session() as session:
             found = None

@@ -67,3 +67,20 @@ def test_the_pdf_agrees_with_the_statement(world, dbs):
     pdf = client.get(downloads_http.invoice_pdf_url(invoice.id), headers={"x-account": str(alice)}).content
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert billing.yen(item.total) in text and billing.yen(item.tax) in text
+
+
+def test_the_portal_routes_read_the_session_cookie(world, dbs):
+    from mypage import http, sessions
+
+    _, alice, bob, invoice = world
+    client = TestClient(Starlette(routes=http.ROUTES), follow_redirects=False)
+    url = downloads_http.invoice_pdf_url(invoice.id)
+    tokens = {who: sessions.start(dbs, who) for who in (alice, bob)}
+    dbs.commit()
+    cookie = sessions.cookie_name()
+    assert client.get(url, headers={"cookie": f"{cookie}={tokens[alice]}"}).status_code == 200
+    assert client.get(url, headers={"cookie": f"{cookie}={tokens[bob]}"}).status_code == 404
+    assert client.get(url, headers={"cookie": f"{cookie}=forged"}).status_code == 303
+    sessions.revoke(dbs, tokens[alice])
+    dbs.commit()
+    assert client.get(url, headers={"cookie": f"{cookie}={tokens[alice]}"}).status_code == 303

@@ -11,7 +11,7 @@ from mypage.accounts import RegistrationError
 from mypage.models import Account, AuditEvent, EmailToken
 from mypage.security import check_password
 from mypage.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
-from tests.register_factories import T0, add_customer, form
+from tests.register.factories import T0, add_customer, form
 
 MIN = dt.timedelta(minutes=1)
 
@@ -102,7 +102,10 @@ def test_five_wrong_codes_in_30_minutes_lock_the_number_for_30_minutes(dbs):
     dbs.commit()
     accounts.check_code_pair(dbs, number, code, locked_at + 30 * MIN)
     assert kinds(dbs, number) == [accounts.CODE_FAILED] * 5 + [
-        accounts.CODE_LOCKOUT, accounts.CODE_REFUSED_LOCKED, accounts.CODE_OK]
+        accounts.CODE_LOCKOUT,
+        accounts.CODE_REFUSED_LOCKED,
+        accounts.CODE_OK,
+    ]
 
 
 def test_after_a_lockout_the_count_starts_afresh(dbs):
@@ -290,7 +293,7 @@ def test_the_verification_mail_has_the_link_its_expiry_and_the_phone(dbs, sent):
     customer, code = add_customer(dbs, name="八戸 花子")
     account, token = register(dbs, customer, code)
     accounts.send_verification(dbs, account, token, T0)
-    (to, subject, body), = sent
+    ((to, subject, body),) = sent
     assert to == "taro@example.jp" and "メールアドレスの確認" in subject
     assert f"http://localhost:3000/verify?token={token}" in body
     assert "八戸 花子 様" in body and "2025年4月2日 9:00" in body and "24時間" in body
@@ -318,8 +321,10 @@ def test_verify_activates_the_account_once(dbs):
     assert accounts.VERIFIED in [e.kind for e in dbs.exec(select(AuditEvent))]
 
 
-@pytest.mark.parametrize("token,status", [("expired", accounts.EXPIRED), ("made-up", accounts.UNKNOWN),
-                                          ("", accounts.UNKNOWN), (None, accounts.UNKNOWN)])
+@pytest.mark.parametrize(
+    "token,status",
+    [("expired", accounts.EXPIRED), ("made-up", accounts.UNKNOWN), ("", accounts.UNKNOWN), (None, accounts.UNKNOWN)],
+)
 def test_expired_and_unknown_links_are_refused(dbs, token, status):
     customer, code = add_customer(dbs)
     account, real = register(dbs, customer, code)

@@ -8,7 +8,7 @@ import pytest
 from mypage import captcha
 from mypage.models import CaptchaChallenge
 from mypage.settings import get_settings
-from tests.register_factories import T0
+from tests.register.factories import T0
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from mypage import settings as settings_module
 from mypage import validation as v
-from tests.register_factories import form
+from tests.register.factories import form
 
 
 def errors_of(**fields):
@@ -36,9 +36,15 @@ def test_other_login_ids_get_the_guides_rule(login_id):
 
 def test_full_width_input_is_converted_before_it_is_checked():
     raw = {
-        "login_id": "ＡＯＭＯＲＩ０１", "password": "Ｋｘ７ｍＱ２ｖＲｐ９", "password_confirm": "Kx7mQ2vRp9",
-        "email": "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "customer_number": "１２３４５６７",
-        "code1": "ＡＢＣＤ", "code2": "efgh", "code3": "ＪＫＬＭ", "captcha": "１２３４",
+        "login_id": "ＡＯＭＯＲＩ０１",
+        "password": "Ｋｘ７ｍＱ２ｖＲｐ９",
+        "password_confirm": "Kx7mQ2vRp9",
+        "email": "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
+        "customer_number": "１２３４５６７",
+        "code1": "ＡＢＣＤ",
+        "code2": "efgh",
+        "code3": "ＪＫＬＭ",
+        "captcha": "１２３４",
     }
     checked, errors = v.check_registration(v.Registration.from_form(raw))
     assert errors == {}
@@ -99,8 +105,18 @@ def test_validate_password_gives_the_first_problem_for_one_message_forms():
     assert v.validate_password("Kx7mQ2vRp9", "aomori01") is None
 
 
-@pytest.mark.parametrize("email", ["taro", "taro@", "@example.jp", "taro@@example.jp", "たろう@example.jp",
-                                   "taro@example", "a" * 250 + "@example.jp"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "taro",
+        "taro@",
+        "@example.jp",
+        "taro@@example.jp",
+        "たろう@example.jp",
+        "taro@example",
+        "a" * 250 + "@example.jp",
+    ],
+)
 def test_invalid_addresses(email):
     assert v.normalize_email(email)[1] is not None
 
@@ -110,14 +126,18 @@ def test_addresses_are_normalized_without_a_dns_look_up():
     assert v.normalize_email("someone@no-such-domain-mypage.invalid.jp")[1] is None
 
 
-@pytest.mark.parametrize("number,ok", [("1234567", True), ("AB-123", True), ("", False), ("123 456", False),
-                                       ("1" * 21, False), ("番号", False)])
+@pytest.mark.parametrize(
+    "number,ok",
+    [("1234567", True), ("AB-123", True), ("", False), ("123 456", False), ("1" * 21, False), ("番号", False)],
+)
 def test_customer_numbers(number, ok):
     assert (v.customer_number_error(number) is None) is ok
 
 
-@pytest.mark.parametrize("code,ok", [("ABCDefgh2345", True), ("ABCDefgh234", False), ("ABCDefgh23456", False),
-                                     ("ABCD_efgh_23", False), ("", False)])
+@pytest.mark.parametrize(
+    "code,ok",
+    [("ABCDefgh2345", True), ("ABCDefgh234", False), ("ABCDefgh23456", False), ("ABCD_efgh_23", False), ("", False)],
+)
 def test_auth_codes(code, ok):
     assert (v.auth_code_error(code) is None) is ok
 

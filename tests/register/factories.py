@@ -16,16 +16,28 @@ T0 = dt.datetime(2025, 4, 1, 0, 0, tzinfo=dt.UTC)
 
 
 def add_customer(
-    db: Session, *, number: str | None = None, name: str = "青森 太郎", code: str | None = None,
-    expires_at: dt.datetime | None = None, revoked_at: dt.datetime | None = None,
+    db: Session,
+    *,
+    number: str | None = None,
+    name: str = "青森 太郎",
+    code: str | None = None,
+    expires_at: dt.datetime | None = None,
+    revoked_at: dt.datetime | None = None,
 ) -> tuple[Customer, str]:
     """A customer and the code printed on their letter; committed."""
     customer = Customer(customer_number=number or str(next(_numbers)), name=name)
     db.add(customer)
     db.flush()
     code = code or new_auth_code()
-    db.add(AuthCode(customer_id=customer.id, code_hash=hash_token(code), issued_at=utcnow(),
-                    expires_at=expires_at, revoked_at=revoked_at))
+    db.add(
+        AuthCode(
+            customer_id=customer.id,
+            code_hash=hash_token(code),
+            issued_at=utcnow(),
+            expires_at=expires_at,
+            revoked_at=revoked_at,
+        )
+    )
     db.commit()
     return customer, code
 

@@ -1,0 +1,201 @@
+"""マイページアカウント作成 → 入力内容の確認 → 送信完了: a thin adapter over mypage.accounts.
+
+What the browser sees: the values it typed (converted to half-width), the messages
+and the CAPTCHA image. The checked form with its password hash, the CAPTCHA id and
+the account id stay in backend vars; the passwords and the authentication code are
+never sent back to the browser (the code boxes keep their own values).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from mypage import accounts, captcha, db, routes
+from mypage.accounts import Prepared, RegistrationError
+from mypage.mail import MailError
+from mypage.models import Account, utcnow
+from mypage.state.auth import client_ip
+from mypage.validation import CAPTCHA, CODE_PARTS, CUSTOMER_NUMBER, EMAIL, FIELDS, LABELS, LOGIN_ID, Registration
+
+BLANK = dict.fromkeys(FIELDS, "")
+FORM_ERROR = "form"  # a message about the whole form, shown in the summary only
+
+
+def field_id(name: str) -> str:
+    """The id of a field's input, which its label, error link and set_value use."""
+    return f"field-{CODE_PARTS[0] if name == 'auth_code' else name}"
+
+
+# The text boxes the server may fill in again; never the passwords, the code or the CAPTCHA.
+_SHOWN = (LOGIN_ID, EMAIL, CUSTOMER_NUMBER)
+_CLEARED = ("password", "password_confirm", CAPTCHA)
+
+
+def _new_captcha() -> tuple[str, str]:
+    with db.session() as session:
+        challenge_id, png = captcha.new_challenge(session)
+    return challenge_id, captcha.data_url(png)
+
+
+def _prepare(form: Registration, captcha_id: str, ip: str):
+    with db.session() as session:
+        return accounts.prepare(session, form, captcha_id, utcnow(), ip)
+
+
+def _register(prepared: Prepared, ip: str) -> tuple[int, str, bool]:
+    now = utcnow()
+    with db.session() as session:
+        account, token = accounts.register(session, prepared, now, ip)
+    try:
+        with db.session() as session:
+            accounts.send_verification(session, account, token, now)
+    except MailError:
+        return account.id, account.email, False
+    return account.id, account.email, True
+
+
+def _resend(account_id: int, ip: str) -> None:
+    with db.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise accounts.ResendRefused(
+                "アカウントが見つかりません。お手数ですが、もう一度アカウント作成を行ってください。"
+            )
+        accounts.resend_verification(session, account, utcnow(), ip)
+
+
+class RegisterState(rx.State):
+    """The registration form, its check and its result."""
+
+    login_id: str = ""
+    email: str = ""
+    customer_number: str = ""
+    errors: dict[str, str] = BLANK
+    form_error: str = ""
+    # Counts failed 次へ; the page's script moves the focus to the error summary when it changes.
+    attempt: int = 0
+    captcha_src: str = ""
+    sent_to: str = ""
+    mail_failed: bool = False
+    resend_message: str = ""
+    resend_error: str = ""
+
+    _captcha_id: str = ""
+    _prepared: Prepared | None = None
+    _account_id: int | None = None
+    _keep_errors: bool = False
+
+    @rx.var
+    def error_items(self) -> list[dict[str, str]]:
+        """The error summary's lines, in the form's order."""
+        items = []
+        if self.form_error:
+            items.append({"label": "", "message": self.form_error, "href": "#error-summary", "target": "error-summary"})
+        items += [
+            {"label": LABELS[name], "message": message, "href": f"#{field_id(name)}", "target": field_id(name)}
+            for name, message in self.errors.items()
+            if message and name in LABELS
+        ]
+        return items
+
+    async def _refresh_captcha(self) -> None:
+        self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
+
+    def _fill_form(self) -> list[rx.event.EventSpec]:
+        values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+        return [rx.set_value(field_id(name), values[name]) for name in _SHOWN] + [
+            rx.set_value(field_id(name), "") for name in _CLEARED
+        ]
+
+    @rx.event
+    async def open_form(self):
+        """On opening the form: a new image, the values kept from before (not passwords or CAPTCHA)."""
+        if not self._keep_errors:
+            self.errors, self.form_error = dict(BLANK), ""
+        else:
+            self.attempt += 1
+        self._keep_errors = False
+        self._prepared = None
+        await self._refresh_captcha()
+        return self._fill_form()
+
+    @rx.event
+    async def change_captcha(self):
+        """別の画像に変更."""
+        await self._refresh_captcha()
+        return rx.set_value(field_id(CAPTCHA), "")
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        """次へ: check everything; on success show 入力内容の確認, else every error at once."""
+        if not isinstance(form_data, dict):
+            return None
+        form = Registration.from_form(form_data)
+        shown, prepared, errors = await asyncio.to_thread(_prepare, form, self._captcha_id, client_ip(self))
+        self.login_id, self.email, self.customer_number = shown.login_id, shown.email, shown.customer_number
+        self.form_error = ""
+        if prepared is not None:
+            self._prepared, self.errors = prepared, dict(BLANK)
+            return rx.redirect(routes.REGISTER_CONFIRM)
+        self.errors = {**BLANK, **errors}
+        self.attempt += 1
+        await self._refresh_captcha()
+        return self._fill_form()
+
+    @rx.event
+    def open_confirm(self):
+        """入力内容の確認 only follows a successful 次へ."""
+        if self._prepared is None:
+            return rx.redirect(routes.REGISTER, replace=True)
+        return None
+
+    @rx.event
+    def back_to_form(self):
+        """戻る from 入力内容の確認: the password hash is dropped; the form keeps the other values."""
+        self._prepared = None
+        return rx.redirect(routes.REGISTER)
+
+    @rx.event
+    async def register(self):
+        """登録する: create the pending account and send the verification mail."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return rx.redirect(routes.REGISTER)
+        try:
+            account_id, email, mailed = await asyncio.to_thread(_register, prepared, client_ip(self))
+        except RegistrationError as refused:
+            self.errors = dict(BLANK)
+            if refused.field in BLANK:
+                self.errors[refused.field] = refused.message
+            else:
+                self.form_error = refused.message
+            self._keep_errors = True
+            return rx.redirect(routes.REGISTER)
+        self._account_id, self.sent_to, self.mail_failed = account_id, email, not mailed
+        self.resend_message = self.resend_error = ""
+        return rx.redirect(routes.REGISTER_SENT)
+
+    @rx.event
+    def open_sent(self):
+        """送信完了 only follows a registration in this tab."""
+        if self._account_id is None:
+            return rx.redirect(routes.REGISTER, replace=True)
+        return None
+
+    @rx.event
+    async def resend(self):
+        """確認メールを再送信 (at most 3 an hour)."""
+        if self._account_id is None:
+            return
+        self.resend_message = self.resend_error = ""
+        try:
+            await asyncio.to_thread(_resend, self._account_id, client_ip(self))
+        except accounts.ResendRefused as refused:
+            self.resend_error = refused.message
+        except MailError:
+            self.resend_error = "確認メールを送信できませんでした。しばらくしてから、もう一度お試しください。"
+        else:
+            self.mail_failed = False
+            self.resend_message = f"{self.sent_to} 宛てに確認メールを再送信しました。"
