@@ -194,6 +194,9 @@ def test_logout_revokes_clears_and_the_back_button_shows_nothing(app, page: Page
 def test_idle_warning_stay_logged_in_and_timeout(app, page: Page):
     account = new_account(app)
     log_in(app, page, account)
+    # The page's own loading is activity: let it finish before the clock is turned.
+    expect(page.get_by_text("八甲田 次郎")).to_be_visible()
+    page.wait_for_load_state("networkidle")
     token = session_cookie(page)["value"]
 
     def age(minutes: float) -> None:
