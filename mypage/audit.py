@@ -38,18 +38,21 @@ def count(
     db: Session,
     kinds: tuple[str, ...],
     *,
-    since: dt.datetime,
+    after: dt.datetime,
     subject: str | None = None,
     ip: str | None = None,
+    account_id: int | None = None,
 ) -> int:
-    """How many events of these kinds for a subject or from an address since a time."""
+    """How many events of these kinds for a subject, an address or an account, strictly after a time."""
     query = select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.kind.in_(kinds), AuditEvent.at >= since
+        AuditEvent.kind.in_(kinds), AuditEvent.at > after
     )
     if subject is not None:
         query = query.where(AuditEvent.subject == subject[:100])
     if ip is not None:
         query = query.where(AuditEvent.ip == ip[:64])
+    if account_id is not None:
+        query = query.where(AuditEvent.account_id == account_id)
     return db.exec(query).one()
 
 

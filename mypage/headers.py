@@ -55,7 +55,8 @@ def security_headers(path: str, settings: Settings | None = None) -> list[tuple[
         ("Content-Security-Policy", content_security_policy(settings)),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
+        # Not no-referrer: Chromium then sends "Origin: null" on form posts, which the session routes refuse.
+        ("Referrer-Policy", "same-origin"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
     ]

@@ -35,6 +35,16 @@ def request_ip(request: Request) -> str:
     return netaddr.client_ip(peer, request.headers.get("x-forwarded-for", ""))
 
 
+def account_of(request: Request) -> int | None:
+    """The logged-in account's id from a request's session cookie, or None (for download routes)."""
+    token = sessions.token_from_cookie_header(request.headers.get("cookie", ""))
+    if not token:
+        return None
+    with db.session() as s:
+        row = sessions.resolve(s, token)
+        return row.account_id if row is not None else None
+
+
 def _same_origin(request: Request) -> bool:
     return request.headers.get("origin", "").rstrip("/") == get_settings().origin
 

@@ -172,7 +172,11 @@ class AuditEvent(SQLModel, table=True):
     """A security event: sign-up, login, lockout, changes of ID, password, e-mail, card."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_kind_subject_at", "kind", "subject", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_kind_subject_at", "kind", "subject", "at"),
+        # Per-address throttles (failed logins, recovery mails) count by address.
+        sa.Index("ix_audit_kind_ip_at", "kind", "ip", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow)
     kind: str = Field(max_length=40)

@@ -6,6 +6,7 @@ from mypage import routes, styles
 from mypage.components.forms import field
 from mypage.components.layout import BRAND, heading, template
 from mypage.components.verified import verified_banner
+from mypage.state.login import LoginState
 
 
 def caution() -> rx.Component:
@@ -20,28 +21,76 @@ def caution() -> rx.Component:
     )
 
 
+def message_box(text: rx.Var, color: str, role: str = "status") -> rx.Component:
+    """A message above the form, announced to screen readers."""
+    return rx.cond(
+        text != "",
+        rx.box(rx.text(text, weight="bold", style={"color": color}), role=role,
+               style={**styles.card, "border": f"2px solid {color}"}),
+        rx.fragment(),
+    )
+
+
+def pending_box() -> rx.Component:
+    """For an account whose e-mail is not verified yet: 確認メールを再送信."""
+    return rx.cond(
+        LoginState.pending,
+        rx.vstack(
+            rx.button("確認メールを再送信", type="button", on_click=LoginState.resend, style=styles.button,
+                      variant="outline"),
+            rx.cond(LoginState.resend_message != "", rx.text(LoginState.resend_message, role="status"),
+                    rx.fragment()),
+            spacing="2",
+        ),
+        rx.fragment(),
+    )
+
+
+def captcha_field() -> rx.Component:
+    """画像認証, asked after repeated failures from this address."""
+    return rx.cond(
+        LoginState.captcha_image != "",
+        rx.vstack(
+            rx.image(src=LoginState.captcha_image, alt="画像認証の数字", width="200px", height="70px"),
+            field("画像認証", "captcha", hint="画像に表示されている数字を半角で入力してください。",
+                  error=LoginState.captcha_error, autocomplete="off", input_mode="numeric"),
+            spacing="2",
+            width="100%",
+        ),
+        rx.fragment(),
+    )
+
+
 def login_form() -> rx.Component:
     """ログインID, パスワード, クリア, ログイン and the recovery links."""
     return rx.form(
         rx.vstack(
             rx.heading("マイページアカウント", as_="h2", size="4"),
-            field("ログインID", "login_id", autocomplete="username"),
-            field("パスワード", "password", type_="password", autocomplete="current-password"),
+            message_box(LoginState.error, styles.ERROR, role="alert"),
+            pending_box(),
+            field("ログインID", "login_id", autocomplete="username", error=LoginState.login_id_error,
+                  value=LoginState.login_id, on_change=LoginState.set_login_id,
+                  on_blur=LoginState.normalize_login_id),
+            field("パスワード", "password", type_="password", autocomplete="current-password",
+                  error=LoginState.password_error),
+            captcha_field(),
             rx.text("ログインIDを忘れた場合", rx.link("こちら", href=routes.FORGOT_ID, style=styles.link), "。"),
             rx.link("パスワードを忘れた場合", href=routes.FORGOT_PASSWORD, style=styles.link),
             rx.hstack(
-                rx.button("クリア", type="reset", variant="outline", style=styles.button),
+                rx.button("クリア", type="button", on_click=LoginState.clear, variant="outline",
+                          style=styles.button),
                 rx.button("ログイン", type="submit", style=styles.primary_button),
                 spacing="3",
             ),
             spacing="3",
             width="100%",
         ),
+        on_submit=LoginState.submit,
         width="100%",
     )
 
 
-@template(route=routes.LOGIN, title="マイページログイン")
+@template(route=routes.LOGIN, title="マイページログイン", on_load=LoginState.load)
 def login_page() -> rx.Component:
     """The top page: what MyPage is for, the login form, and 新規アカウント作成."""
     return rx.vstack(
@@ -49,6 +98,7 @@ def login_page() -> rx.Component:
         rx.text(f"{BRAND.portal_name}", weight="bold", size="5"),
         rx.text("マイページでは、ご契約内容、ご請求明細の確認ができます。"),
         heading("マイページログイン"),
+        message_box(LoginState.notice, styles.SUCCESS),
         caution(),
         rx.box(login_form(), style=styles.card),
         rx.link("新規アカウント作成", href=routes.REGISTER, style=styles.link_button),

@@ -110,3 +110,19 @@ def test_websocket_from_another_origin_is_refused(client):
         "/_event", headers={"Origin": "https://evil.example"}
     ):
         pass
+
+
+def test_account_of_reads_the_cookie(database_url, monkeypatch, dbs):
+    from starlette.requests import Request
+
+    monkeypatch.setattr(db, "engine", lambda: db.engine_for(database_url))
+    account = make_account(dbs)
+    token = sessions.start(dbs, account.id)
+    dbs.commit()
+
+    def request(cookie: str) -> Request:
+        return Request({"type": "http", "headers": [(b"cookie", cookie.encode())]})
+
+    assert http.account_of(request(f"mypage_session={token}")) == account.id
+    assert http.account_of(request("mypage_session=forged")) is None
+    assert http.account_of(request("")) is None

@@ -1,0 +1,131 @@
+"""マイページログイン: a thin adapter to mypage.login and the session ticket."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from mypage import accounts, captcha, db, login, routes, sessions
+from mypage.login import Outcome
+from mypage.mail import MailError
+from mypage.models import Account
+from mypage.security import nfkc
+from mypage.state.auth import client_ip, post_form
+
+NOTICES = {
+    "logout": "ログアウトしました。",
+    "timeout": "一定時間操作がなかったため、自動的にログアウトしました。もう一度ログインしてください。",
+}
+
+
+def _attempt(login_id: str, password: str, ip: str, captcha_id: str, answer: str) -> tuple[Outcome, str | None]:
+    """The login check and, on success, the one-time ticket; in a thread, as bcrypt takes a while."""
+    with db.session() as s:
+        outcome = login.attempt(s, login_id, password, ip=ip, captcha_id=captcha_id or None,
+                                captcha_answer=answer or None)
+        ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
+    return outcome, ticket
+
+
+class LoginState(rx.State):
+    """The form's messages; the password never comes back from the server."""
+
+    login_id: str = ""
+    login_id_error: str = ""
+    password_error: str = ""
+    error: str = ""
+    notice: str = ""
+    pending: bool = False
+    resend_message: str = ""
+    captcha_image: str = ""
+    captcha_error: str = ""
+    _captcha_id: str = ""
+    _pending_account_id: int | None = None
+    _next: str = ""
+
+    def _show_captcha(self, required: bool) -> None:
+        """A fresh challenge when the address needs one (each is good for one answer), else none."""
+        if not required:
+            self._captcha_id, self.captcha_image = "", ""
+            return
+        with db.session() as s:
+            self._captcha_id, png = captcha.new_challenge(s)
+        self.captcha_image = captcha.data_url(png)
+
+    @rx.event
+    def load(self):
+        """Open the page: the notice from the query, and the CAPTCHA if this address needs it."""
+        query = self.router.url.query_parameters
+        self._next = sessions.safe_next(query.get("next"))
+        self.notice = next((text for key, text in NOTICES.items() if query.get(key)), "")
+        self.login_id_error = self.password_error = self.error = self.captcha_error = ""
+        self.pending, self.resend_message, self._pending_account_id = False, "", None
+        with db.session() as s:
+            required = login.captcha_required(s, client_ip(self))
+        self._show_captcha(required)
+
+    @rx.event
+    def set_login_id(self, value: str):
+        """Keep what is typed in ログインID."""
+        self.login_id = value[:100]
+
+    @rx.event
+    def normalize_login_id(self, _value: str = ""):
+        """On leaving ログインID: show the half-width form of what was typed."""
+        self.login_id = nfkc(self.login_id)
+
+    @rx.event
+    def clear(self):
+        """クリア: empty both fields and every message."""
+        self.login_id = ""
+        self.login_id_error = self.password_error = self.error = self.captcha_error = ""
+        self.notice = ""
+        self.pending, self.resend_message, self._pending_account_id = False, "", None
+        return rx.set_value("field-password", "")
+
+    @rx.event
+    async def submit(self, form: dict):
+        """ログイン: check, then hand the browser the ticket to post for its session cookie."""
+        self.login_id = nfkc(str(form.get("login_id", "")))[:100]
+        password = str(form.get("password", ""))[:200]
+        answer = str(form.get("captcha", ""))[:32]
+        self.login_id_error = "ログインIDを入力してください。" if not self.login_id else ""
+        self.password_error = "パスワードを入力してください。" if not password else ""
+        self.error = self.captcha_error = self.notice = self.resend_message = ""
+        self.pending, self._pending_account_id = False, None
+        if self.login_id_error or self.password_error:
+            return None
+        if self.captcha_image and not answer:
+            self.captcha_error = "画像認証の数字を入力してください。"
+            return None
+        outcome, ticket = await asyncio.to_thread(
+            _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer
+        )
+        if ticket is not None:
+            return post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+        if outcome.status == login.PENDING:
+            self.pending, self._pending_account_id = True, outcome.account_id
+        if outcome.status == login.CAPTCHA:
+            self.captcha_error = outcome.message
+        else:
+            self.error = outcome.message
+        self._show_captcha(outcome.captcha_required)
+        return rx.set_value("field-password", "")
+
+    @rx.event
+    def resend(self):
+        """確認メールを再送信, for the pending account whose password was just right."""
+        if self._pending_account_id is None:
+            return
+        try:
+            with db.session() as s:
+                account = s.get(Account, self._pending_account_id)
+                if account is None:
+                    return
+                accounts.resend_verification(s, account, ip=client_ip(self))
+            self.resend_message = "確認メールを再送信しました。メールのURLを開いて、認証を完了してください。"
+        except accounts.ResendRefused as refused:
+            self.resend_message = str(refused)
+        except MailError:
+            self.resend_message = "メールを送信できませんでした。しばらくしてからもう一度お試しください。"

@@ -1,0 +1,111 @@
+"""ログインIDを忘れた場合 / パスワードを忘れた場合 / パスワード再設定: thin adapters to mypage.recovery."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from mypage import db, recovery
+from mypage.state.auth import client_ip
+
+
+def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, recovery.Mail | None]:
+    """Record the request and prepare the mail, if any; the answer is the same either way."""
+    request = recovery.request_login_id if kind == "id" else recovery.request_password_reset
+    answer = recovery.ID_ANSWER if kind == "id" else recovery.PASSWORD_ANSWER
+    try:
+        with db.session() as s:
+            return answer, request(s, first, email, ip=ip)
+    except recovery.Throttled as throttled:
+        return str(throttled), None
+
+
+class RecoveryForm(rx.State, mixin=True):
+    """The shared shape of both request forms."""
+
+    answer: str = ""
+    error: str = ""
+    first_error: str = ""
+    email_error: str = ""
+
+    @rx.event
+    def load(self):
+        """Open the page with an empty form."""
+        self.answer = self.error = self.first_error = self.email_error = ""
+
+    async def _submit(self, kind: str, first: str, email: str, first_label: str):
+        self.first_error = f"{first_label}を入力してください。" if not first.strip() else ""
+        self.email_error = "メールアドレス1を入力してください。" if not email.strip() else ""
+        if self.first_error or self.email_error:
+            return
+        answer, message = await asyncio.to_thread(_ask, kind, first[:100], email[:254], client_ip(self))
+        self.answer = answer
+        yield  # the answer goes out first; the mail after it, so its time tells nothing
+        await asyncio.to_thread(recovery.deliver, message)
+
+
+class ForgotIdState(RecoveryForm, rx.State):
+    """ログインIDを忘れた場合."""
+
+    @rx.event
+    async def submit(self, form: dict):
+        """送信する: お客様番号 + メールアドレス1."""
+        async for update in self._submit("id", str(form.get("customer_number", "")), str(form.get("email", "")),
+                                         "お客様番号"):
+            yield update
+
+
+class ForgotPasswordState(RecoveryForm, rx.State):
+    """パスワードを忘れた場合."""
+
+    @rx.event
+    async def submit(self, form: dict):
+        """送信する: ログインID + メールアドレス1."""
+        async for update in self._submit("password", str(form.get("login_id", "")), str(form.get("email", "")),
+                                         "ログインID"):
+            yield update
+
+
+class ResetPasswordState(rx.State):
+    """パスワードの再設定: the link's token stays on the server once the page has read it."""
+
+    valid: bool = False
+    done: bool = False
+    error: str = ""
+    _token: str = ""
+
+    @rx.event
+    def load(self):
+        """Open the link: check it (using nothing), and take the token out of the address bar."""
+        token = self.router.url.query_parameters.get("token") or self._token
+        self._token, self.done, self.error = token[:100], False, ""
+        with db.session() as s:
+            self.valid = recovery.check_reset_token(s, self._token) is not None
+        if not self.valid:
+            self.error = recovery.INVALID_LINK
+        return rx.call_script("history.replaceState(null, '', location.pathname)")
+
+    @rx.event
+    async def submit(self, form: dict):
+        """パスワードを変更する: the token is used here, not by opening the link."""
+        password, confirm = str(form.get("password", ""))[:200], str(form.get("password_confirm", ""))[:200]
+        notice, problem = await asyncio.to_thread(_reset, self._token, password, confirm, client_ip(self))
+        if notice is None:
+            self.error = problem
+            self.valid = problem != recovery.INVALID_LINK
+            yield rx.set_value("field-password", "")
+            yield rx.set_value("field-password_confirm", "")
+            return
+        self.done, self.valid, self.error, self._token = True, False, "", ""
+        yield
+        await asyncio.to_thread(recovery.deliver, notice)
+
+
+def _reset(token: str, password: str, confirm: str, ip: str) -> tuple[recovery.Mail | None, str]:
+    """Set the password; the notice mail to send, or the message to show."""
+    with db.session() as s:
+        account, problem = recovery.reset_password(s, token, password, confirm, ip=ip)
+        if account is None:
+            return None, problem or recovery.INVALID_LINK
+        return recovery.password_changed_mail(s, account), ""
