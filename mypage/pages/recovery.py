@@ -47,7 +47,7 @@ def request_form(state, first: rx.Component, explanation: str) -> rx.Component:
             rx.vstack(
                 rx.text(explanation),
                 first,
-                field("メールアドレス1", "email", type_="email", autocomplete="email", error=state.email_error,
+                field("メールアドレス1", "email", type_="email", auto_complete="email", error=state.email_error,
                       hint="マイページアカウントに登録したメールアドレスを入力してください。"),
                 rx.hstack(
                     rx.link("戻る", href=routes.LOGIN, style=styles.link_button),
@@ -70,7 +70,7 @@ def forgot_id_page() -> rx.Component:
         heading("ログインIDを忘れた場合"),
         request_form(
             ForgotIdState,
-            field("お客様番号", "customer_number", autocomplete="off", error=ForgotIdState.first_error,
+            field("お客様番号", "customer_number", auto_complete="off", error=ForgotIdState.first_error,
                   hint="通知書に記載のお客様番号を半角で入力してください。"),
             "お客様番号とメールアドレス1を入力して「送信する」を押してください。"
             "登録されているメールアドレスに、ログインIDをお送りします。",
@@ -87,7 +87,7 @@ def forgot_password_page() -> rx.Component:
         heading("パスワードを忘れた場合"),
         request_form(
             ForgotPasswordState,
-            field("ログインID", "login_id", autocomplete="username", error=ForgotPasswordState.first_error),
+            field("ログインID", "login_id", auto_complete="username", error=ForgotPasswordState.first_error),
             "ログインIDとメールアドレス1を入力して「送信する」を押してください。"
             "登録されているメールアドレスに、パスワード再設定用のURLをお送りします。",
         ),
@@ -104,8 +104,8 @@ def reset_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             error_box(ResetPasswordState.error),
-            field("新しいパスワード", "password", type_="password", autocomplete="new-password", hint=rule),
-            field("パスワード(確認)", "password_confirm", type_="password", autocomplete="new-password"),
+            field("新しいパスワード", "password", type_="password", auto_complete="new-password", hint=rule),
+            field("パスワード(確認)", "password_confirm", type_="password", auto_complete="new-password"),
             rx.button("パスワードを変更する", type="submit", style=styles.primary_button),
             spacing="3",
             width="100%",
