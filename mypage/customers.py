@@ -20,8 +20,8 @@ FIRST_ADDED_NUMBER = 2000000001
 _NUMBER_ATTEMPTS = 5
 
 
-class CustomerError(ValueError):
-    """A customer's field has a value the portal cannot store.
+class FieldError(ValueError):
+    """An operator's input has a field with a value the portal cannot store.
 
     Attributes:
         field: The field's name, as the command line spells it (e.g. "email").
@@ -31,6 +31,10 @@ class CustomerError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class CustomerError(FieldError):
+    """A customer's field has a value the portal cannot store."""
 
 
 @dataclasses.dataclass(frozen=True)

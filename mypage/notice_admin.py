@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from mypage.customers import FieldError
 from mypage.models import Customer, Notice
 from mypage.security import nfkc
 
@@ -22,17 +23,8 @@ BODY_MAX = 10_000
 _DAY = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 
 
-class NoticeError(ValueError):
-    """A notice's field has a value that cannot be posted.
-
-    Attributes:
-        field: The field's name, as the command line spells it (e.g. "ends").
-    """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class NoticeError(FieldError):
+    """A notice's field has a value that cannot be posted."""
 
 
 @dataclasses.dataclass(frozen=True)
