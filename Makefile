@@ -23,11 +23,11 @@ $(VENV)/.installed: pyproject.toml
 	npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
 	test -x $@
 
-# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL.
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql
+# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis.
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -69,3 +74,40 @@ def wait_for_app(page: Page) -> None:
     """Wait until Reflex has hydrated the page and connected its websocket."""
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => document.documentElement.dataset.font !== undefined")
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
+    """Wait for the portal's page and backend to answer; fail with its log if it exits or hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal exited:\n{log.read_text()[-4000:]}")
+        try:
+            for path in ("/", "/ping"):
+                with urllib.request.urlopen(url + path, timeout=5) as response:
+                    assert response.status == 200
+            return
+        except Exception:
+            time.sleep(1)
+    raise RuntimeError(f"the portal did not start in {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@contextlib.contextmanager
+def running_portal(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """Build and serve the portal in production mode from cwd on one port; yields its URL."""
+    url = f"http://localhost:{port}"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+             "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        wait_until_up(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
