@@ -249,7 +249,7 @@ def create_app(secret: str | None = None) -> Starlette:
         errors, card = check_card(form, dt.date.today())
         if card is None:
             return HTMLResponse(render_form(*signed, errors=errors, holder=form.get("holder", "")),
-                                status_code=422, headers=HEADERS)
+                                headers=HEADERS)  # 200, as a page the subscriber corrects
         token = store.issue(card)
         return RedirectResponse(_with_query(signed[0], token=token, state=signed[1]), status_code=303,
                                 headers=HEADERS)
@@ -277,13 +277,16 @@ def create_app(secret: str | None = None) -> Starlette:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the test gateway on loopback."""
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
 
     parser = argparse.ArgumentParser(prog="python -m mypage.testgateway", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    Granian("mypage.testgateway:create_app", address=args.host, port=args.port, interface=Interfaces.ASGI,
+            factory=True, log_level=LogLevels.warning).serve()
 
 
 if __name__ == "__main__":
