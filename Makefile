@@ -4,10 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
+GATEWAY_PORT ?= 3001
 BUN_VERSION := 1.4.5
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
+# The local test payment gateway that `make run` starts beside the portal.
+export MYPAGE_PAYMENT_GATEWAY_URL ?= http://localhost:$(GATEWAY_PORT)
 
 .PHONY: setup run dev test system-packages lint bench clean
 
@@ -33,14 +36,19 @@ system-packages:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# The test payment gateway runs in the background and stops with the portal.
 run: setup
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
+	$(BIN)/python -m mypage.testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
+	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: setup
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
+	$(BIN)/python -m mypage.testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
+	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env dev
 
 test: setup system-packages

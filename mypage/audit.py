@@ -1,7 +1,8 @@
 """The audit trail of security events, and counts over it for throttling.
 
 Kinds used so far: login_ok, login_failed, login_locked, login_throttled, logout,
-session_start, recovery_id, recovery_password, password_reset, code_issued (a letter's new code).
+session_start, recovery_id, recovery_password, password_reset, code_issued (a letter's new code),
+card_checkout / card_return (a card change's one-time nonce, subject its hash), card_changed, card_change_failed.
 `subject` is what the event is about (a folded login ID, a customer number or an
 address); `ip` is the client address it came from.
 """

@@ -13,6 +13,7 @@ CONTRACT = "/contract"
 BILLS = "/bills"
 INVOICES = "/invoices"
 CARD = "/card"
+CARD_RETURN = "/card/return"  # where the payment gateway sends the subscriber back
 ACCOUNT_SETTINGS = "/account"
 NOTICES = "/notices"
 NOTICE_DETAIL = "/notices/[notice_id]"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import hmac
 import os
 import re
 from pathlib import Path
@@ -16,6 +18,7 @@ from urllib.parse import urlparse
 ENVIRONMENTS = ("development", "test", "production")
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "mypage-development-secret-not-for-production"
+DEV_GATEWAY_SECRET = "mypage-test-gateway-secret-not-for-production"
 
 
 class SettingsError(ValueError):
@@ -64,6 +67,8 @@ class Settings:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     trusted_proxies: tuple[str, ...] = ()
+    payment_gateway_url: str = "http://localhost:3001"
+    payment_gateway_secret: str = DEV_GATEWAY_SECRET
     branding: Branding = dataclasses.field(default_factory=Branding)
 
     @property
@@ -75,6 +80,12 @@ class Settings:
     def is_https(self) -> bool:
         """Whether cookies must be Secure and HSTS sent."""
         return self.base_url.startswith("https://")
+
+    @property
+    def payment_gateway_origin(self) -> str:
+        """The gateway's origin: where the card form is, which the CSP lets the portal go to."""
+        parsed = urlparse(self.payment_gateway_url)
+        return f"{parsed.scheme}://{parsed.netloc}"
 
     @property
     def origin(self) -> str:
@@ -163,6 +174,13 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     if env == "production" and captcha_test_mode:
         raise SettingsError("MYPAGE_CAPTCHA_TEST_MODE cannot be used with MYPAGE_ENV=production")
     port = _integer(environ, "PORT", 3000, 1, 65535)
+    gateway_url = _url(environ, "MYPAGE_PAYMENT_GATEWAY_URL", ("http", "https")) or Settings.payment_gateway_url
+    gateway_secret = _text(environ, "MYPAGE_PAYMENT_GATEWAY_SECRET")
+    if env == "production" and gateway_secret is not None and len(gateway_secret) < 32:
+        raise SettingsError("MYPAGE_PAYMENT_GATEWAY_SECRET must be at least 32 characters in production")
+    if gateway_secret is None and env == "production":
+        # Unset in production: one derived from the secret key, never the public development one.
+        gateway_secret = hmac.new((secret or "").encode(), b"payment-gateway", hashlib.sha256).hexdigest()
     base_url = _url(environ, "MYPAGE_BASE_URL", ("http", "https")) or f"http://localhost:{port}"
     defaults = Settings()
     outbox = _text(environ, "MYPAGE_OUTBOX_DIR")
@@ -191,6 +209,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_integer(environ, "MYPAGE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_absolute_hours=_integer(environ, "MYPAGE_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
         trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+        payment_gateway_url=gateway_url.rstrip("/"),
+        payment_gateway_secret=gateway_secret or DEV_GATEWAY_SECRET,
         branding=_branding(environ),
     )
 

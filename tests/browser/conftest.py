@@ -20,14 +20,17 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App
 from tests.support import TMP, free_port
 
+GATEWAY_SECRET = "browser-tests-gateway-secret-0123456789abcdef"
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600,
+                   paths: tuple[str, ...] = ("/", "/ping")) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the portal exited:\n{log.read_text()[-4000:]}")
         try:
-            for path in ("/", "/ping"):
+            for path in paths:
                 with urllib.request.urlopen(url + path, timeout=5) as response:
                     assert response.status == 200
             return
@@ -36,8 +39,35 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     raise RuntimeError(f"the portal did not start in {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
-def app(smtp_server) -> App:
+def gateway_url() -> str:
+    """The local test payment gateway (mypage.testgateway), on a free port of its own."""
+    port = free_port()
+    url = f"http://localhost:{port}"
+    env = {**os.environ, "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET}
+    log = TMP / "gateway.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "mypage.testgateway", "--port", str(port)], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_up(url, process, log, timeout=60, paths=("/ping",))
+        yield url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app(smtp_server, gateway_url) -> App:
     """Build and start the portal once, on a free port, with its own database and demo data."""
     host, smtp_port, _ = smtp_server
     port = free_port()
@@ -55,6 +85,8 @@ def app(smtp_server) -> App:
         "MYPAGE_OUTBOX_DIR": str(TMP / "app-outbox"),
         "MYPAGE_BASE_URL": url,
         "PORT": str(port),
+        "MYPAGE_PAYMENT_GATEWAY_URL": gateway_url,
+        "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET,
     }
     for step in (["db", "upgrade"], ["demo", "--json"]):
         done = subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env,
@@ -72,11 +104,7 @@ def app(smtp_server) -> App:
         _wait_until_up(url, process, log)
         yield App(url, env, demo)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        _stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -199,7 +199,8 @@ def test_another_customers_invoice_is_not_found(app, page: Page):
         assert page.request.get(app(url(10**9))).status == 404
 
 
-@pytest.mark.parametrize("path", [routes.HOME, routes.CONTRACT, routes.BILLS, routes.INVOICES, routes.NOTICES])
+@pytest.mark.parametrize("path", [routes.HOME, routes.CONTRACT, routes.BILLS, routes.INVOICES, routes.NOTICES,
+                                  routes.CARD])
 def test_member_pages_need_a_login(app, page: Page, path: str):
     page.goto(app(path))
     expect(page).to_have_url(re.compile(r"/(\?.*)?$"))

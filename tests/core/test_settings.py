@@ -152,8 +152,10 @@ def test_production_needs_a_long_secret(secret):
 
 
 def test_production_with_a_secret_starts():
-    settings = load({"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET})
+    settings = load({"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET,
+                     "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 32})
     assert settings.secret_key == SECRET
+    assert settings.payment_gateway_secret == "g" * 32
     assert settings.captcha_test_mode is False
 
 
@@ -261,3 +263,29 @@ def test_load_reads_os_environ_by_default(monkeypatch):
     monkeypatch.setenv("MYPAGE_ENV", "staging")
     with pytest.raises(SettingsError, match="MYPAGE_ENV"):
         settings_module.load()
+
+
+def test_payment_gateway_defaults_and_values():
+    settings = load({})
+    assert settings.payment_gateway_url == "http://localhost:3001"
+    assert settings.payment_gateway_origin == "http://localhost:3001"
+    settings = load({"MYPAGE_PAYMENT_GATEWAY_URL": "https://pay.example.jp/hosted/",
+                     "MYPAGE_PAYMENT_GATEWAY_SECRET": "shh"})
+    assert settings.payment_gateway_url == "https://pay.example.jp/hosted"
+    assert settings.payment_gateway_origin == "https://pay.example.jp"
+    assert settings.payment_gateway_secret == "shh"
+
+
+def test_bad_payment_gateway_url_is_refused():
+    refused({"MYPAGE_PAYMENT_GATEWAY_URL": "ftp://pay.example.jp"}, "MYPAGE_PAYMENT_GATEWAY_URL")
+
+
+def test_production_needs_a_long_gateway_secret():
+    environ = {"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET, "MYPAGE_PAYMENT_GATEWAY_SECRET": "x" * 31}
+    refused(environ, "MYPAGE_PAYMENT_GATEWAY_SECRET")
+
+
+def test_production_never_uses_the_development_gateway_secret():
+    settings = load({"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET})
+    secret = settings.payment_gateway_secret
+    assert len(secret) >= 32 and secret != load({}).payment_gateway_secret

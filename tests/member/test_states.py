@@ -14,6 +14,7 @@ from reflex.state import State
 
 from mypage import db, sessions
 from mypage.state.bills import BillsState
+from mypage.state.card import CardState
 from mypage.state.contract import ContractState
 from mypage.state.home import HomeState
 from mypage.state.notices import NoticesState
@@ -27,6 +28,9 @@ HANDLERS = [
     (BillsState, "choose_period", ("latest",)),
     (NoticesState, "load_list", ()),
     (NoticesState, "load_detail", ()),
+    (CardState, "load", ()),
+    (CardState, "start_change", ()),
+    (CardState, "finish", ()),
 ]
 
 
