@@ -307,6 +307,11 @@ def _expire_links(db: Session, account_id: int, now: dt.datetime) -> None:
                                      col(EmailToken.used_at).is_(None)).values(used_at=now))
 
 
+def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = None) -> None:
+    """Make the account's pending confirmation links unusable (the mail could not be sent)."""
+    _expire_links(db, account_id, now or utcnow())
+
+
 def _link_row(db: Session, token: str | None) -> EmailToken | None:
     if not token or not isinstance(token, str) or len(token) > 100:
         return None

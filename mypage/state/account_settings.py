@@ -51,6 +51,11 @@ def _send_all(mails: tuple[recovery.Mail, ...]) -> None:
 NO_ERRORS = dict.fromkeys(LABELS, "")
 
 
+def _cancel_link(account_id: int) -> None:
+    with db.session() as s:
+        core.cancel_email_change(s, account_id)
+
+
 def _by_field(errors: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
     """Every field of the page, "" where there is nothing to say (the page reads each key)."""
     return {**NO_ERRORS, **{fields[name]: errors[name] for name in fields if name in errors}}
@@ -147,28 +152,33 @@ class AccountSettingsState(rx.State):
         """確認メールを送信する: the address changes once the link's page button is pressed."""
         account = await require_account(self)
         if account is None:
-            return login_redirect(self)
+            yield login_redirect(self)
+            return
         result = await asyncio.to_thread(self._run, core.request_email_change, account.id,
                                          _text(form, MAIL_CURRENT), _text(form, NEW_EMAIL, 254), ip=client_ip(self))
         self._clear_messages()
         self.new_email = result.value
+        notices: tuple[recovery.Mail, ...] = ()
         if result.ok:
-            confirmation, *notices = result.mails
+            confirmation, *rest = result.mails
             try:
                 await asyncio.to_thread(mail.send, confirmation.to, confirmation.subject, confirmation.body)
             except MailError:
+                # A link nobody received must not stay pending.
+                await asyncio.to_thread(_cancel_link, account.id)
                 self.errors = {**NO_ERRORS, NEW_EMAIL: MAIL_FAILED}
                 self.mail_summary = _summary(self.errors)
             else:
                 self.mail_done = (f"{result.value} 宛てに確認メールを送信しました。メールのURLを開き、"
                                   "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。")
                 self.new_email = ""
-                await asyncio.to_thread(_send_all, tuple(notices))
+                notices = tuple(rest)
             self._refresh(account)
         else:
             self.errors = _by_field(result.errors, MAIL_FIELDS)
             self.mail_summary = _summary(self.errors)
-        return [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
+        yield [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
+        await asyncio.to_thread(_send_all, notices)
 
     @rx.event
     async def sign_out_others(self):

@@ -204,3 +204,22 @@ def test_a_forged_confirmation_link(app, page: Page):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="このURLは無効です")).to_be_visible()
     accessible(page)
+
+
+def test_sign_out_other_devices(app, page: Page, browser):
+    account = new_account(app)
+    other = browser.new_context()
+    other_page = other.new_page()
+    open_login(app, other_page)
+    submit_login(other_page, account.login_id, PASSWORD)
+    expect(other_page).to_have_url(url_of(routes.HOME))
+    other_token = next(c["value"] for c in other.cookies() if c["name"] == sessions.cookie_name())
+    log_in(app, page, account)
+    open_settings(app, page)
+    page.get_by_role("button", name="他の端末からログアウトする").click()
+    expect(page.get_by_role("status").filter(has_text="他の端末（1件）からログアウトしました。")).to_be_visible()
+    with app.db() as db:
+        assert sessions.resolve(db, other_token, touch=False) is None
+    other.close()
+    page.goto(app(routes.HOME))
+    expect(page.get_by_role("button", name="ログアウト", exact=True)).to_be_visible()

@@ -261,3 +261,10 @@ def test_sign_out_other_devices(dbs, account):
     assert settings_core.sign_out_other_devices(dbs, account.id, keep_token=mine, now=T0) == 1
     assert sessions.resolve(dbs, mine, now=T0) is not None and sessions.resolve(dbs, other, now=T0) is None
     assert settings_core.OTHER_SESSIONS_ENDED in kinds(dbs, account)
+
+
+def test_a_link_whose_mail_failed_is_cancelled(dbs, account):
+    token = link_token(settings_core.request_email_change(dbs, account.id, OLD, "new@example.jp", now=T0).mails[0])
+    settings_core.cancel_email_change(dbs, account.id, now=T0)
+    assert settings_core.email_link_status(dbs, token, T0)[0] == settings_core.USED
+    assert settings_core.pending_email(dbs, account.id, T0) == ""
