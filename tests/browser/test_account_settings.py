@@ -99,7 +99,8 @@ def test_change_login_id(app, any_page: Page, mail):
 
     log_out_and_in(app, page, full_width(new_id.lower()), PASSWORD)
     page.get_by_role("button", name="ログアウト", exact=True).click()
-    open_login(app, page)
+    expect(page.get_by_text("ログアウトしました。")).to_be_visible()
+    wait_for_app(page)
     submit_login(page, account.login_id, PASSWORD, refused=True)
     expect(page.get_by_text("ログインIDまたはパスワードが正しくありません。")).to_be_visible()
 
