@@ -1,0 +1,402 @@
+"""ID・パスワード変更: a logged-in subscriber changes the login ID, the password or the e-mail address.
+
+Every change asks for the current password first (bcrypt). A wrong one counts as a
+failed login of the account's login ID (mypage.login's throttle: five in a row lock the
+ID, and the address is asked the CAPTCHA at the login screen), and while the ID is
+locked no change is accepted.
+
+- Login ID: the registration rule (半角英数 4–20, NFKC), unique ignoring case by the
+  database's constraint; a notice goes to the account's address.
+- Password: validation.validate_password; the other sessions of the account are ended,
+  the one making the change is kept; a notice goes to the account's address.
+- E-mail: a confirmation link (24 hours, one use, stored hashed) goes to the new
+  address, a notice to the old one. Opening the link uses nothing; the address changes
+  only when the link's page button is pressed (`confirm_email_change`), and then both
+  addresses are told.
+
+Each function returns the mails to send; the caller commits first, then sends them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
+
+from mypage import accounts, audit, login, routes, sessions, validation
+from mypage.login import fold, format_jst
+from mypage.models import Account, Customer, EmailToken, utcnow
+from mypage.recovery import Mail
+from mypage.security import check_password, hash_password, hash_token, new_token, nfkc
+from mypage.settings import get_settings
+from mypage.validation import normalize_password
+
+EMAIL_CHANGE = "email_change"
+EMAIL_CHANGE_LIFETIME = dt.timedelta(hours=24)
+EMAIL_REQUEST_LIMIT, EMAIL_REQUEST_WINDOW = 5, dt.timedelta(hours=1)
+
+# Field names of the results' errors.
+CURRENT = "current_password"
+LOGIN_ID, PASSWORD, PASSWORD_CONFIRM, EMAIL = "login_id", "password", "password_confirm", "email"
+
+# Audit kinds.
+LOGIN_ID_CHANGED = "login_id_changed"
+PASSWORD_CHANGED = "password_changed"
+EMAIL_CHANGE_REQUESTED = "email_change_requested"
+EMAIL_CHANGED = "email_changed"
+OTHER_SESSIONS_ENDED = "other_sessions_ended"
+
+# What a confirmation link is (as accounts.token_status).
+VALID, EXPIRED, USED, UNKNOWN = accounts.VALID, accounts.EXPIRED, accounts.USED, accounts.UNKNOWN
+
+CURRENT_REQUIRED = "現在のパスワードを入力してください。"
+CURRENT_WRONG = "現在のパスワードが正しくありません。"
+LOGIN_ID_TAKEN = "このログインIDは使用できません。別のログインIDを入力してください。"
+LOGIN_ID_SAME = "現在のログインIDと同じです。新しいログインIDを入力してください。"
+LOGIN_ID_IN_PASSWORD = "現在のパスワードを含むログインIDは使用できません。別のログインIDを入力してください。"
+PASSWORD_SAME = "現在のパスワードと同じです。新しいパスワードを入力してください。"
+EMAIL_SAME = "現在のメールアドレスと同じです。新しいメールアドレスを入力してください。"
+EMAIL_THROTTLED = (
+    "メールアドレス変更のお申込みが続いたため、受付を一時停止しています。1時間ほどおいてからお試しください。"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """What a change came to: done or the messages by field, the value as converted, the mails to send."""
+
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    value: str = ""
+    mails: tuple[Mail, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the change was made (or, for the address, the link sent)."""
+        return not self.errors
+
+
+def _locked_message(until: dt.datetime) -> str:
+    return login.Outcome(login.LOCKED, locked_until=until).message
+
+
+def check_current_password(db: Session, account: Account, password: str, *, ip: str, now: dt.datetime) -> str | None:
+    """The current password's check, counted like a login; the message for 現在のパスワード, or None.
+
+    Args:
+        db: The database session; the caller commits (also after a refusal, to keep the count).
+        account: The logged-in account.
+        password: 現在のパスワード as typed.
+        ip: The client's address.
+        now: The current time (aware UTC).
+
+    Returns:
+        None when the password is right and the login ID is not locked, else the message.
+    """
+    if not password:
+        return CURRENT_REQUIRED
+    matched = check_password(normalize_password(password), account.password_hash)
+    subject = fold(account.login_id)
+    state = login.lock_state(db, subject, now)
+    if state.locked_until is not None:
+        audit.record(db, login.REFUSED_LOCKED, subject=subject, account_id=account.id, ip=ip,
+                     detail="account_settings", now=now)
+        return _locked_message(state.locked_until)
+    if matched:
+        return None
+    audit.record(db, login.FAILED, subject=subject, account_id=account.id, ip=ip, detail="account_settings",
+                 now=now)
+    if state.failures + 1 >= login.FAILURES_TO_LOCK:
+        until = now + login.lock_duration(state.lockouts + 1)
+        audit.record(db, login.LOCKED_KIND, subject=subject, account_id=account.id, ip=ip,
+                     detail=f"until {until.isoformat()}", now=now)
+        account.failed_logins, account.lockouts, account.locked_until = 0, state.lockouts + 1, until
+        db.add(account)
+        db.flush()
+        return _locked_message(until)
+    account.failed_logins = state.failures + 1
+    db.add(account)
+    db.flush()
+    return CURRENT_WRONG
+
+
+def _account(db: Session, account_id: int) -> Account:
+    account = db.get(Account, account_id)
+    if account is None:
+        raise LookupError(account_id)
+    return account
+
+
+def _greeting(db: Session, account: Account) -> str:
+    customer = db.get(Customer, account.customer_id)
+    return f"{customer.name} 様\n\n" if customer else ""
+
+
+def _notice(db: Session, account: Account, to: str, title: str, lines: str) -> Mail:
+    brand = get_settings().branding
+    body = (
+        f"{_greeting(db, account)}{lines}\n\n"
+        "お心当たりのない場合は、すぐに"
+        f"{brand.name}窓口（{brand.phone}、受付時間 {brand.hours}）までお問合せください。"
+    )
+    return Mail(to, f"【{brand.portal_name}】{title}", body)
+
+
+def change_login_id(
+    db: Session, account_id: int, current_password: str, new_login_id: str, *, ip: str = "",
+    now: dt.datetime | None = None,
+) -> Result:
+    """ログインID変更: the registration rule, unique ignoring case by the database's constraint.
+
+    Args:
+        db: The database session; the caller commits, then sends `Result.mails`.
+        account_id: The logged-in account (from the session, never from the client).
+        current_password: 現在のパスワード as typed.
+        new_login_id: 新しいログインID as typed; full-width is converted.
+        ip: The client's address.
+        now: The current time (aware UTC).
+
+    Returns:
+        The result; its value is the new login ID as converted.
+    """
+    now = now or utcnow()
+    account = _account(db, account_id)
+    login_id = nfkc(new_login_id)[:100]
+    errors: dict[str, str] = {}
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+        errors[CURRENT] = problem
+    if problem := validation.login_id_error(login_id):
+        errors[LOGIN_ID] = problem
+    elif login_id == account.login_id:
+        errors[LOGIN_ID] = LOGIN_ID_SAME
+    elif CURRENT not in errors and login_id.lower() in normalize_password(current_password).lower():
+        errors[LOGIN_ID] = LOGIN_ID_IN_PASSWORD
+    if errors:
+        return Result(errors, login_id)
+    old = account.login_id
+    try:
+        # An unverified registration whose links have all expired blocks nobody.
+        accounts._remove_stale(db, account.customer_id, login_id.lower(), now)
+        db.exec(update(Account).where(Account.id == account.id)
+                .values(login_id=login_id, login_id_folded=login_id.lower()))
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        return Result({LOGIN_ID: LOGIN_ID_TAKEN}, login_id)
+    db.refresh(account)
+    audit.record(db, LOGIN_ID_CHANGED, subject=fold(login_id), account_id=account.id, ip=ip,
+                 detail=f"{old} -> {login_id}", now=now)
+    mail = _notice(db, account, account.email, "ログインID変更のお知らせ",
+                   f"{format_jst(now)}に、マイページのログインIDが変更されました。\n\n"
+                   f"新しいログインID: {login_id}\n\n次回から新しいログインIDでログインしてください。")
+    return Result({}, login_id, (mail,))
+
+
+def change_password(
+    db: Session, account_id: int, current_password: str, new_password: str, confirm: str, *,
+    keep_token: str | None, ip: str = "", now: dt.datetime | None = None,
+) -> Result:
+    """パスワード変更: the registration rules; every other session of the account ends.
+
+    Args:
+        db: The database session; the caller commits, then sends `Result.mails`.
+        account_id: The logged-in account.
+        current_password: 現在のパスワード as typed.
+        new_password: 新しいパスワード as typed.
+        confirm: 新しいパスワード(確認) as typed.
+        keep_token: The session making the change (mypage.state.auth.current_token), kept open.
+        ip: The client's address.
+        now: The current time (aware UTC).
+
+    Returns:
+        The result.
+    """
+    now = now or utcnow()
+    account = _account(db, account_id)
+    password, confirm = normalize_password(new_password), normalize_password(confirm)
+    errors: dict[str, str] = {}
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+        errors[CURRENT] = problem
+    if problem := validation.password_error(password, account.login_id):
+        errors[PASSWORD] = problem
+    elif CURRENT not in errors and password == normalize_password(current_password):
+        errors[PASSWORD] = PASSWORD_SAME
+    if problem := validation.confirm_error(password, confirm):
+        errors[PASSWORD_CONFIRM] = problem
+    if errors:
+        return Result(errors)
+    account.password_hash = hash_password(password)
+    account.password_changed_at = now
+    db.add(account)
+    ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
+    audit.record(db, PASSWORD_CHANGED, subject=fold(account.login_id), account_id=account.id, ip=ip,
+                 detail=f"other sessions ended: {ended}", now=now)
+    db.flush()
+    mail = _notice(db, account, account.email, "パスワード変更のお知らせ",
+                   f"{format_jst(now)}に、マイページのパスワードが変更されました。\n"
+                   "安全のため、変更に使った画面以外の端末ではログアウトしました。")
+    return Result({}, "", (mail,))
+
+
+def confirm_url(token: str) -> str:
+    """The link in the confirmation mail; opening it uses nothing."""
+    return f"{get_settings().base_url}{routes.EMAIL_CONFIRM}?token={token}"
+
+
+def request_email_change(
+    db: Session, account_id: int, current_password: str, new_email: str, *, ip: str = "",
+    now: dt.datetime | None = None,
+) -> Result:
+    """メールアドレス変更: a confirmation link to the new address, a notice to the old one.
+
+    The address itself changes only in `confirm_email_change`. A new request makes the
+    earlier links unusable.
+
+    Args:
+        db: The database session; the caller commits, then sends `Result.mails`
+            (the first is the confirmation to the new address).
+        account_id: The logged-in account.
+        current_password: 現在のパスワード as typed.
+        new_email: 新しいメールアドレス as typed.
+        ip: The client's address.
+        now: The current time (aware UTC).
+
+    Returns:
+        The result; its value is the new address as normalized.
+    """
+    now = now or utcnow()
+    account = _account(db, account_id)
+    email, email_problem = validation.normalize_email(new_email[: validation.EMAIL_MAX * 4])
+    errors: dict[str, str] = {}
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+        errors[CURRENT] = problem
+    if email_problem:
+        errors[EMAIL] = email_problem.replace("メールアドレス1", "新しいメールアドレス")
+    elif email.lower() == account.email.lower():
+        errors[EMAIL] = EMAIL_SAME
+    elif audit.count(db, (EMAIL_CHANGE_REQUESTED,), account_id=account.id,
+                     after=now - EMAIL_REQUEST_WINDOW) >= EMAIL_REQUEST_LIMIT:
+        errors[EMAIL] = EMAIL_THROTTLED
+    if errors:
+        return Result(errors, email)
+    _expire_links(db, account.id, now)
+    token = new_token()
+    db.add(EmailToken(account_id=account.id, purpose=EMAIL_CHANGE, token_hash=hash_token(token), email=email,
+                      created_at=now, expires_at=now + EMAIL_CHANGE_LIFETIME))
+    audit.record(db, EMAIL_CHANGE_REQUESTED, subject=fold(account.login_id), account_id=account.id, ip=ip,
+                 detail=f"to {email}", now=now)
+    db.flush()
+    brand = get_settings().branding
+    confirmation = Mail(email, f"【{brand.portal_name}】メールアドレス変更の確認", (
+        f"{_greeting(db, account)}"
+        "マイページのメールアドレスを、このアドレスに変更するお申込みを受け付けました。\n"
+        "次のURLを開き、「メールアドレスを変更する」ボタンを押すと変更が完了します。\n\n"
+        f"{confirm_url(token)}\n\n"
+        f"このURLの有効期限は {format_jst(now + EMAIL_CHANGE_LIFETIME)} まで（24時間）です。一度だけ使えます。\n"
+        "このメールにお心当たりのない場合は、お手数ですが破棄してください。メールアドレスは変更されません。"
+    ))
+    notice = _notice(db, account, account.email, "メールアドレス変更のお申込み",
+                     f"{format_jst(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
+                     "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。")
+    return Result({}, email, (confirmation, notice))
+
+
+def _expire_links(db: Session, account_id: int, now: dt.datetime) -> None:
+    db.exec(update(EmailToken).where(EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE,
+                                     col(EmailToken.used_at).is_(None)).values(used_at=now))
+
+
+def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = None) -> None:
+    """Make the account's pending confirmation links unusable (the mail could not be sent)."""
+    _expire_links(db, account_id, now or utcnow())
+
+
+def _link_row(db: Session, token: str | None) -> EmailToken | None:
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    return db.exec(select(EmailToken).where(EmailToken.token_hash == hash_token(token),
+                                            EmailToken.purpose == EMAIL_CHANGE)).first()
+
+
+def pending_email(db: Session, account_id: int, now: dt.datetime | None = None) -> str:
+    """The new address waiting for its link to be used, or ""."""
+    now = now or utcnow()
+    row = db.exec(select(EmailToken).where(
+        EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE,
+        col(EmailToken.used_at).is_(None), EmailToken.expires_at > now,
+    ).order_by(col(EmailToken.created_at).desc())).first()
+    return row.email if row else ""
+
+
+def email_link_status(db: Session, token: str | None, now: dt.datetime | None = None) -> tuple[str, str]:
+    """What a confirmation link is, without using it: (VALID / EXPIRED / USED / UNKNOWN, the new address)."""
+    now = now or utcnow()
+    row = _link_row(db, token)
+    if row is None:
+        return UNKNOWN, ""
+    if row.used_at is not None:
+        return USED, row.email
+    if row.expires_at <= now:
+        return EXPIRED, row.email
+    return VALID, row.email
+
+
+def confirm_email_change(
+    db: Session, token: str | None, *, keep_token: str | None = None, ip: str = "", now: dt.datetime | None = None,
+) -> tuple[str, tuple[Mail, ...]]:
+    """メールアドレスを変更する (the link's page button): use the link and change the address.
+
+    The other sessions of the account end (the browser pressing the button keeps its own, if any).
+
+    Args:
+        db: The database session; the caller commits, then sends the mails.
+        token: The link's token.
+        keep_token: The session cookie of the browser pressing the button, if any.
+        ip: The client's address.
+        now: The current time (aware UTC).
+
+    Returns:
+        The new address, and the notices for the old and the new address.
+
+    Raises:
+        mypage.accounts.TokenError: The link is unknown, used or expired.
+    """
+    now = now or utcnow()
+    status, _ = email_link_status(db, token, now)
+    if status != VALID:
+        raise accounts.TokenError(status)
+    claimed = db.exec(update(EmailToken).where(
+        EmailToken.token_hash == hash_token(token), EmailToken.purpose == EMAIL_CHANGE,
+        col(EmailToken.used_at).is_(None), EmailToken.expires_at > now,
+    ).values(used_at=now))
+    if claimed.rowcount != 1:
+        raise accounts.TokenError(USED)
+    row = _link_row(db, token)
+    account = _account(db, row.account_id)
+    old, new = account.email, row.email
+    account.email = new
+    db.add(account)
+    _expire_links(db, account.id, now)
+    ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
+    audit.record(db, EMAIL_CHANGED, subject=fold(account.login_id), account_id=account.id, ip=ip,
+                 detail=f"{old} -> {new}; other sessions ended: {ended}", now=now)
+    db.flush()
+    text = f"{format_jst(now)}に、マイページのメールアドレスが {old} から {new} に変更されました。"
+    return new, (
+        _notice(db, account, old, "メールアドレス変更のお知らせ",
+                text + "\n今後のお知らせは新しいメールアドレスにお送りします。"),
+        _notice(db, account, new, "メールアドレス変更のお知らせ", text),
+    )
+
+
+def sign_out_other_devices(
+    db: Session, account_id: int, *, keep_token: str | None, ip: str = "", now: dt.datetime | None = None,
+) -> int:
+    """他の端末からログアウト: end every session of the account but this one; how many ended."""
+    now = now or utcnow()
+    account = _account(db, account_id)
+    ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
+    audit.record(db, OTHER_SESSIONS_ENDED, subject=fold(account.login_id), account_id=account.id, ip=ip,
+                 detail=str(ended), now=now)
+    return ended

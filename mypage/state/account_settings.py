@@ -1,0 +1,248 @@
+"""ID・パスワード変更 and the e-mail confirmation link: thin adapters to mypage.account_settings.
+
+Passwords are never kept in a var and the boxes are emptied after each try; the other
+values come back converted (full-width to half-width) so the subscriber sees what was checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from mypage import account_settings as core
+from mypage import accounts, db, mail, recovery
+from mypage.mail import MailError
+from mypage.models import Account
+from mypage.state.auth import client_ip, current_token, login_redirect, require_account
+
+# The page's field names (one page, three forms: each name is unique) and their labels.
+ID_CURRENT, NEW_LOGIN_ID = "id_current_password", "new_login_id"
+PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM = "pw_current_password", "new_password", "new_password_confirm"
+MAIL_CURRENT, NEW_EMAIL = "mail_current_password", "new_email"
+CURRENT_LABEL = "現在のパスワード"
+LABELS = {
+    ID_CURRENT: CURRENT_LABEL, NEW_LOGIN_ID: "新しいログインID",
+    PW_CURRENT: CURRENT_LABEL, NEW_PASSWORD: "新しいパスワード", NEW_PASSWORD_CONFIRM: "新しいパスワード(確認)",
+    MAIL_CURRENT: CURRENT_LABEL, NEW_EMAIL: "新しいメールアドレス",
+}
+# The core's field names, per form, in the form's order.
+ID_FIELDS = {core.CURRENT: ID_CURRENT, core.LOGIN_ID: NEW_LOGIN_ID}
+PW_FIELDS = {core.CURRENT: PW_CURRENT, core.PASSWORD: NEW_PASSWORD, core.PASSWORD_CONFIRM: NEW_PASSWORD_CONFIRM}
+MAIL_FIELDS = {core.CURRENT: MAIL_CURRENT, core.EMAIL: NEW_EMAIL}
+MAIL_FAILED = "確認メールを送信できませんでした。メールアドレスをご確認のうえ、しばらくしてからもう一度お試しください。"
+
+
+def field_id(name: str) -> str:
+    """The id of a field's input (mypage.components.forms.field)."""
+    return f"field-{name}"
+
+
+def _text(form: dict, name: str, limit: int = 200) -> str:
+    value = form.get(name)
+    return value[: limit * 4] if isinstance(value, str) else ""
+
+
+def _send_all(mails: tuple[recovery.Mail, ...]) -> None:
+    for message in mails:
+        recovery.deliver(message)
+
+
+NO_ERRORS = dict.fromkeys(LABELS, "")
+
+
+def _cancel_link(account_id: int) -> None:
+    with db.session() as s:
+        core.cancel_email_change(s, account_id)
+
+
+def _by_field(errors: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
+    """Every field of the page, "" where there is nothing to say (the page reads each key)."""
+    return {**NO_ERRORS, **{fields[name]: errors[name] for name in fields if name in errors}}
+
+
+def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
+    return [{"label": LABELS[name], "message": message, "href": f"#{field_id(name)}"}
+            for name, message in errors.items() if message]
+
+
+class AccountSettingsState(rx.State):
+    """What the screen shows: the current login ID and address, each form's messages."""
+
+    login_id: str = ""
+    email: str = ""
+    pending_email: str = ""
+    errors: dict[str, str] = NO_ERRORS
+    id_summary: list[dict[str, str]] = []
+    pw_summary: list[dict[str, str]] = []
+    mail_summary: list[dict[str, str]] = []
+    new_login_id: str = ""
+    new_email: str = ""
+    id_done: str = ""
+    pw_done: str = ""
+    mail_done: str = ""
+    others_done: str = ""
+
+    def _refresh(self, account: Account) -> None:
+        with db.session() as s:
+            fresh = s.get(Account, account.id)
+            self.login_id, self.email = fresh.login_id, fresh.email
+            self.pending_email = core.pending_email(s, account.id)
+
+    def _clear_messages(self) -> None:
+        self.errors = dict(NO_ERRORS)
+        self.id_summary, self.pw_summary, self.mail_summary = [], [], []
+        self.id_done = self.pw_done = self.mail_done = self.others_done = ""
+
+    @rx.event
+    async def load(self):
+        """Open the screen: the current values, empty forms."""
+        account = await require_account(self)
+        if account is None:
+            return login_redirect(self)
+        self._clear_messages()
+        self.new_login_id = self.new_email = ""
+        self._refresh(account)
+        return None
+
+    @rx.event
+    async def change_login_id(self, form: dict):
+        """ログインIDを変更する."""
+        account = await require_account(self)
+        if account is None:
+            yield login_redirect(self)
+            return
+        current, typed = _text(form, ID_CURRENT), _text(form, NEW_LOGIN_ID)
+        result = await asyncio.to_thread(self._run, core.change_login_id, account.id, current, typed,
+                                         ip=client_ip(self))
+        self._clear_messages()
+        self.new_login_id = result.value
+        if result.ok:
+            self.id_done = (f"ログインIDを「{result.value}」に変更しました。"
+                            "次回から新しいログインIDでログインしてください。")
+            self.new_login_id = ""
+            self._refresh(account)
+        else:
+            self.errors = _by_field(result.errors, ID_FIELDS)
+            self.id_summary = _summary(self.errors)
+        yield [rx.set_value(field_id(ID_CURRENT), ""), rx.set_value(field_id(NEW_LOGIN_ID), self.new_login_id)]
+        await asyncio.to_thread(_send_all, result.mails)
+
+    @rx.event
+    async def change_password(self, form: dict):
+        """パスワードを変更する: this browser stays logged in, the others are logged out."""
+        account = await require_account(self)
+        if account is None:
+            yield login_redirect(self)
+            return
+        result = await asyncio.to_thread(
+            self._run, core.change_password, account.id, _text(form, PW_CURRENT), _text(form, NEW_PASSWORD),
+            _text(form, NEW_PASSWORD_CONFIRM), keep_token=await current_token(self), ip=client_ip(self))
+        self._clear_messages()
+        if result.ok:
+            self.pw_done = "パスワードを変更しました。この画面以外の端末では、ログアウトしました。"
+        else:
+            self.errors = _by_field(result.errors, PW_FIELDS)
+            self.pw_summary = _summary(self.errors)
+        yield [rx.set_value(field_id(name), "") for name in (PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM)]
+        await asyncio.to_thread(_send_all, result.mails)
+
+    @rx.event
+    async def change_email(self, form: dict):
+        """確認メールを送信する: the address changes once the link's page button is pressed."""
+        account = await require_account(self)
+        if account is None:
+            yield login_redirect(self)
+            return
+        result = await asyncio.to_thread(self._run, core.request_email_change, account.id,
+                                         _text(form, MAIL_CURRENT), _text(form, NEW_EMAIL, 254), ip=client_ip(self))
+        self._clear_messages()
+        self.new_email = result.value
+        notices: tuple[recovery.Mail, ...] = ()
+        if result.ok:
+            confirmation, *rest = result.mails
+            try:
+                await asyncio.to_thread(mail.send, confirmation.to, confirmation.subject, confirmation.body)
+            except MailError:
+                # A link nobody received must not stay pending.
+                await asyncio.to_thread(_cancel_link, account.id)
+                self.errors = {**NO_ERRORS, NEW_EMAIL: MAIL_FAILED}
+                self.mail_summary = _summary(self.errors)
+            else:
+                self.mail_done = (f"{result.value} 宛てに確認メールを送信しました。メールのURLを開き、"
+                                  "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。")
+                self.new_email = ""
+                notices = tuple(rest)
+            self._refresh(account)
+        else:
+            self.errors = _by_field(result.errors, MAIL_FIELDS)
+            self.mail_summary = _summary(self.errors)
+        yield [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
+        await asyncio.to_thread(_send_all, notices)
+
+    @rx.event
+    async def sign_out_others(self):
+        """他の端末からログアウトする."""
+        account = await require_account(self)
+        if account is None:
+            return login_redirect(self)
+        token, ip = await current_token(self), client_ip(self)
+
+        def run() -> int:
+            with db.session() as s:
+                return core.sign_out_other_devices(s, account.id, keep_token=token, ip=ip)
+
+        ended = await asyncio.to_thread(run)
+        self._clear_messages()
+        self.others_done = (f"他の端末（{ended}件）からログアウトしました。" if ended
+                            else "ほかにログイン中の端末はありませんでした。")
+        return None
+
+    @staticmethod
+    def _run(change, *args, **kwargs) -> core.Result:
+        with db.session() as s:
+            return change(s, *args, **kwargs)
+
+
+class EmailConfirmState(rx.State):
+    """The confirmation link's page; the token stays in a backend var."""
+
+    status: str = "checking"
+    new_email: str = ""
+    _token: str = ""
+
+    @rx.event
+    async def open_link(self):
+        """Look the link up without using it, and take the token out of the address bar."""
+        token = self.router.url.query_parameters.get("token", "")
+        self._token = token[:100] if isinstance(token, str) else ""
+        self.new_email = ""
+
+        def look() -> tuple[str, str]:
+            with db.session() as s:
+                return core.email_link_status(s, self._token)
+
+        self.status, email = await asyncio.to_thread(look)
+        self.new_email = email if self.status == core.VALID else ""
+        return rx.call_script("history.replaceState(null, '', location.pathname)")
+
+    @rx.event
+    async def confirm(self):
+        """メールアドレスを変更する: the link is used here, not by opening it."""
+        token, keep, ip = self._token, await current_token(self), client_ip(self)
+
+        def run() -> tuple[str, tuple[recovery.Mail, ...]] | str:
+            try:
+                with db.session() as s:
+                    return core.confirm_email_change(s, token, keep_token=keep, ip=ip)
+            except accounts.TokenError as refused:
+                return refused.status
+
+        outcome = await asyncio.to_thread(run)
+        if isinstance(outcome, str):
+            self.status = outcome
+            return
+        self.new_email, mails = outcome
+        self.status, self._token = "done", ""
+        yield
+        await asyncio.to_thread(_send_all, mails)

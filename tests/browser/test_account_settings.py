@@ -1,0 +1,226 @@
+"""ID・パスワード変更 in Chromium: each change end to end with real mail, bad input, 375 px, axe-core."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import select
+
+from mypage import account_settings, routes, sessions
+from mypage.models import EmailToken
+from tests.browser.auth_support import (
+    PASSWORD,
+    accessible,
+    clean_address,  # noqa: F401 (fixture)
+    log_in,
+    new_account,
+    open_login,
+    reload_account,
+    submit_login,
+    url_of,
+)
+from tests.browser.support import wait_for_app
+from tests.support import mail_text
+
+NEW_PASSWORD = "Oirase5Keiryu"
+LINK = re.compile(r"https?://\S+/account/email-confirm\?token=\S+")
+pytestmark = pytest.mark.usefixtures("clean_address")
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def open_settings(app, page: Page) -> None:
+    """From マイページ初期画面's menu, now a link."""
+    page.get_by_role("navigation", name="メニュー").get_by_role("link", name="ID・パスワード変更").click()
+    expect(page).to_have_url(url_of(routes.ACCOUNT_SETTINGS))
+    expect(page.get_by_role("heading", level=1, name="ID・パスワード変更")).to_be_visible()
+    wait_for_app(page)
+
+
+def form(page: Page, name: str) -> Locator:
+    return page.get_by_role("form", name=name)
+
+
+def log_out_and_in(app, page: Page, login_id: str, password: str) -> None:
+    page.get_by_role("button", name="ログアウト", exact=True).click()
+    expect(page.get_by_text("ログアウトしました。")).to_be_visible()
+    open_login(app, page)
+    submit_login(page, login_id, password)
+    expect(page).to_have_url(url_of(routes.HOME))
+
+
+def test_change_login_id(app, any_page: Page, mail):
+    page = any_page
+    account = new_account(app)
+    log_in(app, page, account)
+    open_settings(app, page)
+    expect(page.get_by_text(account.login_id, exact=True)).to_be_visible()
+    expect(page.get_by_text(account.email, exact=True)).to_be_visible()
+    accessible(page)
+
+    section = form(page, "ログインID変更")
+    new_id = f"Kaze{uuid.uuid4().hex[:8]}"
+    # Wrong current password: the message next to it, a summary, the ID kept and shown converted.
+    section.get_by_label("新しいログインID").fill(full_width(new_id))
+    section.get_by_label("現在のパスワード").fill("wrong-Passw0rd")
+    section.get_by_role("button", name="ログインIDを変更する").click()
+    expect(section.get_by_text(account_settings.CURRENT_WRONG, exact=False).first).to_be_visible()
+    summary = section.get_by_role("group", name="入力内容に誤りがあります")
+    expect(summary.get_by_role("link", name=re.compile("現在のパスワード：現在のパスワードが正しく"))).to_be_visible()
+    expect(section.get_by_label("新しいログインID")).to_have_value(new_id)
+    expect(section.get_by_label("現在のパスワード")).to_have_value("")
+    expect(section.get_by_label("現在のパスワード")).to_have_attribute("aria-invalid", "true")
+    accessible(page)
+
+    # A bad ID and a taken one (in another case).
+    section.get_by_label("新しいログインID").fill("ab")
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="ログインIDを変更する").click()
+    expect(section.get_by_text("半角英数4文字以上20文字以内で入力してください。", exact=False).nth(1)).to_be_visible()
+    other = new_account(app)
+    section.get_by_label("新しいログインID").fill(other.login_id.upper())
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="ログインIDを変更する").click()
+    expect(section.get_by_text(account_settings.LOGIN_ID_TAKEN).first).to_be_visible()
+
+    section.get_by_label("新しいログインID").fill(full_width(new_id))
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="ログインIDを変更する").click()
+    expect(page.get_by_role("status").filter(has_text=f"ログインIDを「{new_id}」に変更しました。")).to_be_visible()
+    expect(page.get_by_text(new_id, exact=True)).to_be_visible()
+    accessible(page)
+    notice = mail.wait_for(account.email)
+    assert "ログインID変更のお知らせ" in str(notice["Subject"]) and new_id in mail_text(notice)
+
+    log_out_and_in(app, page, full_width(new_id.lower()), PASSWORD)
+    page.get_by_role("button", name="ログアウト", exact=True).click()
+    expect(page.get_by_text("ログアウトしました。")).to_be_visible()
+    wait_for_app(page)
+    submit_login(page, account.login_id, PASSWORD, refused=True)
+    expect(page.get_by_text("ログインIDまたはパスワードが正しくありません。")).to_be_visible()
+
+
+def test_change_password_signs_out_the_other_devices(app, mobile_page: Page, browser, mail):
+    page = mobile_page
+    account = new_account(app)
+    other = browser.new_context()
+    other_page = other.new_page()
+    open_login(app, other_page)
+    submit_login(other_page, account.login_id, PASSWORD)
+    expect(other_page).to_have_url(url_of(routes.HOME))
+    other_token = next(c["value"] for c in other.cookies() if c["name"] == sessions.cookie_name())
+
+    log_in(app, page, account)
+    open_settings(app, page)
+    section = form(page, "パスワード変更")
+    section.get_by_role("button", name="パスワードを変更する").click()
+    for message in ("現在のパスワードを入力してください。", "パスワードを入力してください。",
+                    "確認のため、再度、パスワードの入力をお願いします。"):
+        expect(section.get_by_role("alert").filter(has_text=message).first).to_be_visible()
+    accessible(page)
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_label("新しいパスワード", exact=True).fill("password1")
+    section.get_by_label("新しいパスワード(確認)").fill("password1")
+    section.get_by_role("button", name="パスワードを変更する").click()
+    expect(section.get_by_role("alert").filter(has_text="推測されやすい")).to_be_visible()
+    expect(section.get_by_label("新しいパスワード", exact=True)).to_have_value("")
+
+    section.get_by_label("現在のパスワード").fill(full_width(PASSWORD))
+    section.get_by_label("新しいパスワード", exact=True).fill(full_width(NEW_PASSWORD))
+    section.get_by_label("新しいパスワード(確認)").fill(NEW_PASSWORD)
+    section.get_by_role("button", name="パスワードを変更する").click()
+    expect(page.get_by_role("status").filter(has_text="パスワードを変更しました。")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    accessible(page)
+    notice = mail.wait_for(account.email)
+    assert "パスワード変更のお知らせ" in str(notice["Subject"]) and NEW_PASSWORD not in mail_text(notice)
+    with app.db() as db:
+        assert sessions.resolve(db, other_token, touch=False) is None
+    other_page.goto(app(routes.HOME))
+    expect(other_page).to_have_url(url_of(routes.LOGIN))
+    other.close()
+    # This device stays in.
+    page.goto(app(routes.HOME))
+    expect(page.get_by_role("button", name="ログアウト", exact=True)).to_be_visible()
+
+    log_out_and_in(app, page, account.login_id, NEW_PASSWORD)
+
+
+def test_change_email_by_the_link_sent_to_the_new_address(app, page: Page, mail):
+    account = new_account(app)
+    log_in(app, page, account)
+    open_settings(app, page)
+    section = form(page, "メールアドレス変更")
+    section.get_by_label("新しいメールアドレス").fill("taro@")
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="確認メールを送信する").click()
+    expect(section.get_by_role("alert").filter(has_text="メールアドレスの形式が正しくありません")).to_be_visible()
+    expect(section.get_by_label("新しいメールアドレス")).to_have_value("taro@")
+
+    new_email = f"n{uuid.uuid4().hex[:8]}@example.jp"
+    section.get_by_label("新しいメールアドレス").fill(full_width(new_email))
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="確認メールを送信する").click()
+    expect(page.get_by_role("status").filter(has_text=f"{new_email} 宛てに確認メールを送信しました。")).to_be_visible()
+    expect(page.get_by_text(new_email, exact=True)).to_be_visible()  # waiting for its link
+    accessible(page)
+    link = LINK.search(mail_text(mail.wait_for(new_email))).group(0)
+    old_notice = mail.wait_for(account.email)
+    assert new_email in mail_text(old_notice)
+
+    # Opening the link (twice, as a mail scanner might) changes nothing.
+    for _ in range(2):
+        page.goto(link)
+        wait_for_app(page)
+        expect(page.get_by_role("heading", level=1, name="メールアドレス変更の確認")).to_be_visible()
+        expect(page.get_by_role("button", name="メールアドレスを変更する")).to_be_visible()
+    assert "token=" not in page.url
+    assert reload_account(app, account).email == account.email
+    accessible(page)
+    page.get_by_role("button", name="メールアドレスを変更する").click()
+    expect(page.get_by_role("status").filter(has_text=f"メールアドレスを {new_email} に変更しました。")).to_be_visible()
+    assert reload_account(app, account).email == new_email
+    with app.db() as db:
+        assert db.exec(select(EmailToken).where(EmailToken.account_id == account.id,
+                                                EmailToken.purpose == "email_change")).one().used_at is not None
+    assert "メールアドレス変更のお知らせ" in str(mail.wait_for(account.email, count=2)["Subject"])
+    mail.wait_for(new_email, count=2)
+
+    # The used link says so.
+    page.goto(link)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="このURLは使用済みです")).to_be_visible()
+    page.goto(app(routes.ACCOUNT_SETTINGS))
+    wait_for_app(page)
+    expect(page.get_by_text(new_email, exact=True)).to_be_visible()
+
+
+def test_a_forged_confirmation_link(app, page: Page):
+    page.goto(app(f"{routes.EMAIL_CONFIRM}?token=forged"))
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="このURLは無効です")).to_be_visible()
+    accessible(page)
+
+
+def test_sign_out_other_devices(app, page: Page, browser):
+    account = new_account(app)
+    other = browser.new_context()
+    other_page = other.new_page()
+    open_login(app, other_page)
+    submit_login(other_page, account.login_id, PASSWORD)
+    expect(other_page).to_have_url(url_of(routes.HOME))
+    other_token = next(c["value"] for c in other.cookies() if c["name"] == sessions.cookie_name())
+    log_in(app, page, account)
+    open_settings(app, page)
+    page.get_by_role("button", name="他の端末からログアウトする").click()
+    expect(page.get_by_role("status").filter(has_text="他の端末（1件）からログアウトしました。")).to_be_visible()
+    with app.db() as db:
+        assert sessions.resolve(db, other_token, touch=False) is None
+    other.close()
+    page.goto(app(routes.HOME))
+    expect(page.get_by_role("button", name="ログアウト", exact=True)).to_be_visible()
