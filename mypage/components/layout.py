@@ -151,6 +151,8 @@ def shell(content: rx.Component, member_nav: rx.Component | None = None) -> rx.C
             id="main",
         ),
         footer(),
+        # Set once the websocket has answered the page's hydrate event: tests wait for it.
+        rx.el.div(id="mypage-ready", hidden=True, data_hydrated=rx.cond(rx.State.is_hydrated, "true", "false")),
         direction="column",
         min_height="100vh",
         background="#f7f9fc",

@@ -72,7 +72,7 @@ def assert_accessible(page: Page) -> None:
 
 def wait_for_app(page: Page) -> None:
     """Wait until Reflex has hydrated the page and connected its websocket."""
-    page.wait_for_load_state("networkidle")
+    page.locator("#mypage-ready[data-hydrated='true']").wait_for(state="attached")
     page.wait_for_function("() => document.documentElement.dataset.font !== undefined")
 
 
