@@ -49,8 +49,16 @@ def main() -> None:
             customer = Customer(customer_number=f"B{i:06d}", name="ベンチ 太郎")
             s.add(customer)
             s.flush()
-            s.add(Account(customer_id=customer.id, login_id=f"bench{i:03d}", login_id_folded=f"bench{i:03d}",
-                          password_hash=password_hash, email=f"bench{i}@example.jp", status="active"))
+            s.add(
+                Account(
+                    customer_id=customer.id,
+                    login_id=f"bench{i:03d}",
+                    login_id_folded=f"bench{i:03d}",
+                    password_hash=password_hash,
+                    email=f"bench{i}@example.jp",
+                    status="active",
+                )
+            )
         s.commit()
 
     def one_login(client: int, serial: int) -> float:
@@ -103,8 +111,10 @@ def main() -> None:
     print(f"{'one login (median ms)':34}{login_ms:>10.1f}")
     print(f"{'one bcrypt check (median ms)':34}{bcrypt_ms:>10.1f}")
     print(f"{'ratio (login / bcrypt)':34}{login_ms / bcrypt_ms:>10.2f}")
-    print(f"{f'logins per second, {CLIENTS} clients':34}{total / elapsed:>10.1f}   ({total} logins in {elapsed:.1f} s, "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"{f'logins per second, {CLIENTS} clients':34}{total / elapsed:>10.1f}   ({total} logins in {elapsed:.1f} s, "
+        f"{os.cpu_count()} CPUs)"
+    )
     print(f"{f'bcrypt checks per second, {CLIENTS} threads':34}{CONCURRENT_LOGINS / bcrypt_elapsed:>10.1f}")
 
 

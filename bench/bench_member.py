@@ -42,8 +42,16 @@ def page_loads(port: int, tokens: dict[int, str]) -> dict[tuple[int, str], float
                 times = []
                 for _ in range(PAGE_LOADS + 1):
                     context = browser.new_context(viewport={"width": 375, "height": 800})
-                    context.add_cookies([{"name": sessions.cookie_name(), "value": token,
-                                          "url": f"http://localhost:{port}", "httpOnly": True}])
+                    context.add_cookies(
+                        [
+                            {
+                                "name": sessions.cookie_name(),
+                                "value": token,
+                                "url": f"http://localhost:{port}",
+                                "httpOnly": True,
+                            }
+                        ]
+                    )
                     page = context.new_page()
                     start = time.perf_counter()
                     page.goto(f"http://localhost:{port}{path}")
@@ -65,8 +73,10 @@ def measure_pages(folder: Path, tokens: dict[int, str]) -> None:
         results = page_loads(port, tokens)
     finally:
         stop(process)
-    print(f"\n{'months':>6} {'home page':>10} {'bills page':>11}  (median ms to data on screen, "
-          f"{PAGE_LOADS} loads, 375 px)")
+    print(
+        f"\n{'months':>6} {'home page':>10} {'bills page':>11}  (median ms to data on screen, "
+        f"{PAGE_LOADS} loads, 375 px)"
+    )
     for months in tokens:
         print(f"{months:>6} {results[months, routes.HOME]:>10.0f} {results[months, routes.BILLS]:>11.0f}")
 

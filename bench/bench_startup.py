@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 LOADS = int(os.environ.get("BENCH_LOADS", "7"))
-BLANK_APP = '''
+BLANK_APP = """
 import reflex as rx
 
 def index():
@@ -26,12 +26,12 @@ def index():
 
 app = rx.App()
 app.add_page(index, route="/")
-'''
-BLANK_CONFIG = '''
+"""
+BLANK_CONFIG = """
 import reflex as rx
 config = rx.Config(app_name="blank", telemetry_enabled=False, show_built_with_reflex=False,
                    state_manager_mode="memory", disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"])
-'''
+"""
 
 
 def free_port() -> int:
@@ -56,9 +56,24 @@ def cold_start(cwd: Path, env: dict[str, str], port: int) -> tuple[float, subpro
     """Seconds from `reflex run --env prod` to the first HTTP 200 of /; the server keeps running."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-         "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "reflex",
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     while True:
         if process.poll() is not None:
@@ -123,8 +138,7 @@ def measure(name: str, cwd: Path, ready_selector: str, prepare=None) -> tuple[fl
 
 def prepare_mypage(env: dict[str, str]) -> None:
     for step in (["db", "upgrade"], ["demo"]):
-        subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def main() -> None:

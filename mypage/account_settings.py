@@ -100,17 +100,24 @@ def check_current_password(db: Session, account: Account, password: str, *, ip: 
     subject = fold(account.login_id)
     state = login.lock_state(db, subject, now)
     if state.locked_until is not None:
-        audit.record(db, login.REFUSED_LOCKED, subject=subject, account_id=account.id, ip=ip,
-                     detail="account_settings", now=now)
+        audit.record(
+            db, login.REFUSED_LOCKED, subject=subject, account_id=account.id, ip=ip, detail="account_settings", now=now
+        )
         return _locked_message(state.locked_until)
     if matched:
         return None
-    audit.record(db, login.FAILED, subject=subject, account_id=account.id, ip=ip, detail="account_settings",
-                 now=now)
+    audit.record(db, login.FAILED, subject=subject, account_id=account.id, ip=ip, detail="account_settings", now=now)
     if state.failures + 1 >= login.FAILURES_TO_LOCK:
         until = now + login.lock_duration(state.lockouts + 1)
-        audit.record(db, login.LOCKED_KIND, subject=subject, account_id=account.id, ip=ip,
-                     detail=f"until {until.isoformat()}", now=now)
+        audit.record(
+            db,
+            login.LOCKED_KIND,
+            subject=subject,
+            account_id=account.id,
+            ip=ip,
+            detail=f"until {until.isoformat()}",
+            now=now,
+        )
         account.failed_logins, account.lockouts, account.locked_until = 0, state.lockouts + 1, until
         db.add(account)
         db.flush()
@@ -144,7 +151,12 @@ def _notice(db: Session, account: Account, to: str, title: str, lines: str) -> M
 
 
 def change_login_id(
-    db: Session, account_id: int, current_password: str, new_login_id: str, *, ip: str = "",
+    db: Session,
+    account_id: int,
+    current_password: str,
+    new_login_id: str,
+    *,
+    ip: str = "",
     now: dt.datetime | None = None,
 ) -> Result:
     """ログインID変更: the registration rule, unique ignoring case by the database's constraint.
@@ -178,24 +190,44 @@ def change_login_id(
     try:
         # An unverified registration whose links have all expired blocks nobody.
         accounts._remove_stale(db, account.customer_id, login_id.lower(), now)
-        db.exec(update(Account).where(Account.id == account.id)
-                .values(login_id=login_id, login_id_folded=login_id.lower()))
+        db.exec(
+            update(Account).where(Account.id == account.id).values(login_id=login_id, login_id_folded=login_id.lower())
+        )
         db.flush()
     except IntegrityError:
         db.rollback()
         return Result({LOGIN_ID: LOGIN_ID_TAKEN}, login_id)
     db.refresh(account)
-    audit.record(db, LOGIN_ID_CHANGED, subject=fold(login_id), account_id=account.id, ip=ip,
-                 detail=f"{old} -> {login_id}", now=now)
-    mail = _notice(db, account, account.email, "ログインID変更のお知らせ",
-                   f"{format_jst(now)}に、マイページのログインIDが変更されました。\n\n"
-                   f"新しいログインID: {login_id}\n\n次回から新しいログインIDでログインしてください。")
+    audit.record(
+        db,
+        LOGIN_ID_CHANGED,
+        subject=fold(login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=f"{old} -> {login_id}",
+        now=now,
+    )
+    mail = _notice(
+        db,
+        account,
+        account.email,
+        "ログインID変更のお知らせ",
+        f"{format_jst(now)}に、マイページのログインIDが変更されました。\n\n"
+        f"新しいログインID: {login_id}\n\n次回から新しいログインIDでログインしてください。",
+    )
     return Result({}, login_id, (mail,))
 
 
 def change_password(
-    db: Session, account_id: int, current_password: str, new_password: str, confirm: str, *,
-    keep_token: str | None, ip: str = "", now: dt.datetime | None = None,
+    db: Session,
+    account_id: int,
+    current_password: str,
+    new_password: str,
+    confirm: str,
+    *,
+    keep_token: str | None,
+    ip: str = "",
+    now: dt.datetime | None = None,
 ) -> Result:
     """パスワード変更: the registration rules; every other session of the account ends.
 
@@ -230,12 +262,24 @@ def change_password(
     account.password_changed_at = now
     db.add(account)
     ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
-    audit.record(db, PASSWORD_CHANGED, subject=fold(account.login_id), account_id=account.id, ip=ip,
-                 detail=f"other sessions ended: {ended}", now=now)
+    audit.record(
+        db,
+        PASSWORD_CHANGED,
+        subject=fold(account.login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=f"other sessions ended: {ended}",
+        now=now,
+    )
     db.flush()
-    mail = _notice(db, account, account.email, "パスワード変更のお知らせ",
-                   f"{format_jst(now)}に、マイページのパスワードが変更されました。\n"
-                   "安全のため、変更に使った画面以外の端末ではログアウトしました。")
+    mail = _notice(
+        db,
+        account,
+        account.email,
+        "パスワード変更のお知らせ",
+        f"{format_jst(now)}に、マイページのパスワードが変更されました。\n"
+        "安全のため、変更に使った画面以外の端末ではログアウトしました。",
+    )
     return Result({}, "", (mail,))
 
 
@@ -245,7 +289,12 @@ def confirm_url(token: str) -> str:
 
 
 def request_email_change(
-    db: Session, account_id: int, current_password: str, new_email: str, *, ip: str = "",
+    db: Session,
+    account_id: int,
+    current_password: str,
+    new_email: str,
+    *,
+    ip: str = "",
     now: dt.datetime | None = None,
 ) -> Result:
     """メールアドレス変更: a confirmation link to the new address, a notice to the old one.
@@ -275,36 +324,67 @@ def request_email_change(
         errors[EMAIL] = email_problem.replace("メールアドレス1", "新しいメールアドレス")
     elif email.lower() == account.email.lower():
         errors[EMAIL] = EMAIL_SAME
-    elif audit.count(db, (EMAIL_CHANGE_REQUESTED,), account_id=account.id,
-                     after=now - EMAIL_REQUEST_WINDOW) >= EMAIL_REQUEST_LIMIT:
+    elif (
+        audit.count(db, (EMAIL_CHANGE_REQUESTED,), account_id=account.id, after=now - EMAIL_REQUEST_WINDOW)
+        >= EMAIL_REQUEST_LIMIT
+    ):
         errors[EMAIL] = EMAIL_THROTTLED
     if errors:
         return Result(errors, email)
     _expire_links(db, account.id, now)
     token = new_token()
-    db.add(EmailToken(account_id=account.id, purpose=EMAIL_CHANGE, token_hash=hash_token(token), email=email,
-                      created_at=now, expires_at=now + EMAIL_CHANGE_LIFETIME))
-    audit.record(db, EMAIL_CHANGE_REQUESTED, subject=fold(account.login_id), account_id=account.id, ip=ip,
-                 detail=f"to {email}", now=now)
+    db.add(
+        EmailToken(
+            account_id=account.id,
+            purpose=EMAIL_CHANGE,
+            token_hash=hash_token(token),
+            email=email,
+            created_at=now,
+            expires_at=now + EMAIL_CHANGE_LIFETIME,
+        )
+    )
+    audit.record(
+        db,
+        EMAIL_CHANGE_REQUESTED,
+        subject=fold(account.login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=f"to {email}",
+        now=now,
+    )
     db.flush()
     brand = get_settings().branding
-    confirmation = Mail(email, f"【{brand.portal_name}】メールアドレス変更の確認", (
-        f"{_greeting(db, account)}"
-        "マイページのメールアドレスを、このアドレスに変更するお申込みを受け付けました。\n"
-        "次のURLを開き、「メールアドレスを変更する」ボタンを押すと変更が完了します。\n\n"
-        f"{confirm_url(token)}\n\n"
-        f"このURLの有効期限は {format_jst(now + EMAIL_CHANGE_LIFETIME)} まで（24時間）です。一度だけ使えます。\n"
-        "このメールにお心当たりのない場合は、お手数ですが破棄してください。メールアドレスは変更されません。"
-    ))
-    notice = _notice(db, account, account.email, "メールアドレス変更のお申込み",
-                     f"{format_jst(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
-                     "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。")
+    confirmation = Mail(
+        email,
+        f"【{brand.portal_name}】メールアドレス変更の確認",
+        (
+            f"{_greeting(db, account)}"
+            "マイページのメールアドレスを、このアドレスに変更するお申込みを受け付けました。\n"
+            "次のURLを開き、「メールアドレスを変更する」ボタンを押すと変更が完了します。\n\n"
+            f"{confirm_url(token)}\n\n"
+            f"このURLの有効期限は {format_jst(now + EMAIL_CHANGE_LIFETIME)} まで（24時間）です。一度だけ使えます。\n"
+            "このメールにお心当たりのない場合は、お手数ですが破棄してください。メールアドレスは変更されません。"
+        ),
+    )
+    notice = _notice(
+        db,
+        account,
+        account.email,
+        "メールアドレス変更のお申込み",
+        f"{format_jst(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
+        "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。",
+    )
     return Result({}, email, (confirmation, notice))
 
 
 def _expire_links(db: Session, account_id: int, now: dt.datetime) -> None:
-    db.exec(update(EmailToken).where(EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE,
-                                     col(EmailToken.used_at).is_(None)).values(used_at=now))
+    db.exec(
+        update(EmailToken)
+        .where(
+            EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE, col(EmailToken.used_at).is_(None)
+        )
+        .values(used_at=now)
+    )
 
 
 def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = None) -> None:
@@ -315,17 +395,24 @@ def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = 
 def _link_row(db: Session, token: str | None) -> EmailToken | None:
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    return db.exec(select(EmailToken).where(EmailToken.token_hash == hash_token(token),
-                                            EmailToken.purpose == EMAIL_CHANGE)).first()
+    return db.exec(
+        select(EmailToken).where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == EMAIL_CHANGE)
+    ).first()
 
 
 def pending_email(db: Session, account_id: int, now: dt.datetime | None = None) -> str:
     """The new address waiting for its link to be used, or ""."""
     now = now or utcnow()
-    row = db.exec(select(EmailToken).where(
-        EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE,
-        col(EmailToken.used_at).is_(None), EmailToken.expires_at > now,
-    ).order_by(col(EmailToken.created_at).desc())).first()
+    row = db.exec(
+        select(EmailToken)
+        .where(
+            EmailToken.account_id == account_id,
+            EmailToken.purpose == EMAIL_CHANGE,
+            col(EmailToken.used_at).is_(None),
+            EmailToken.expires_at > now,
+        )
+        .order_by(col(EmailToken.created_at).desc())
+    ).first()
     return row.email if row else ""
 
 
@@ -343,7 +430,12 @@ def email_link_status(db: Session, token: str | None, now: dt.datetime | None = 
 
 
 def confirm_email_change(
-    db: Session, token: str | None, *, keep_token: str | None = None, ip: str = "", now: dt.datetime | None = None,
+    db: Session,
+    token: str | None,
+    *,
+    keep_token: str | None = None,
+    ip: str = "",
+    now: dt.datetime | None = None,
 ) -> tuple[str, tuple[Mail, ...]]:
     """メールアドレスを変更する (the link's page button): use the link and change the address.
 
@@ -366,10 +458,16 @@ def confirm_email_change(
     status, _ = email_link_status(db, token, now)
     if status != VALID:
         raise accounts.TokenError(status)
-    claimed = db.exec(update(EmailToken).where(
-        EmailToken.token_hash == hash_token(token), EmailToken.purpose == EMAIL_CHANGE,
-        col(EmailToken.used_at).is_(None), EmailToken.expires_at > now,
-    ).values(used_at=now))
+    claimed = db.exec(
+        update(EmailToken)
+        .where(
+            EmailToken.token_hash == hash_token(token),
+            EmailToken.purpose == EMAIL_CHANGE,
+            col(EmailToken.used_at).is_(None),
+            EmailToken.expires_at > now,
+        )
+        .values(used_at=now)
+    )
     if claimed.rowcount != 1:
         raise accounts.TokenError(USED)
     row = _link_row(db, token)
@@ -379,24 +477,48 @@ def confirm_email_change(
     db.add(account)
     _expire_links(db, account.id, now)
     ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
-    audit.record(db, EMAIL_CHANGED, subject=fold(account.login_id), account_id=account.id, ip=ip,
-                 detail=f"{old} -> {new}; other sessions ended: {ended}", now=now)
+    audit.record(
+        db,
+        EMAIL_CHANGED,
+        subject=fold(account.login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=f"{old} -> {new}; other sessions ended: {ended}",
+        now=now,
+    )
     db.flush()
     text = f"{format_jst(now)}に、マイページのメールアドレスが {old} から {new} に変更されました。"
     return new, (
-        _notice(db, account, old, "メールアドレス変更のお知らせ",
-                text + "\n今後のお知らせは新しいメールアドレスにお送りします。"),
+        _notice(
+            db,
+            account,
+            old,
+            "メールアドレス変更のお知らせ",
+            text + "\n今後のお知らせは新しいメールアドレスにお送りします。",
+        ),
         _notice(db, account, new, "メールアドレス変更のお知らせ", text),
     )
 
 
 def sign_out_other_devices(
-    db: Session, account_id: int, *, keep_token: str | None, ip: str = "", now: dt.datetime | None = None,
+    db: Session,
+    account_id: int,
+    *,
+    keep_token: str | None,
+    ip: str = "",
+    now: dt.datetime | None = None,
 ) -> int:
     """他の端末からログアウト: end every session of the account but this one; how many ended."""
     now = now or utcnow()
     account = _account(db, account_id)
     ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
-    audit.record(db, OTHER_SESSIONS_ENDED, subject=fold(account.login_id), account_id=account.id, ip=ip,
-                 detail=str(ended), now=now)
+    audit.record(
+        db,
+        OTHER_SESSIONS_ENDED,
+        subject=fold(account.login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=str(ended),
+        now=now,
+    )
     return ended

@@ -30,8 +30,9 @@ def record(
     now: dt.datetime | None = None,
 ) -> AuditEvent:
     """Add one event; the caller commits with the change it describes."""
-    event = AuditEvent(at=now or utcnow(), kind=kind, subject=subject[:100], account_id=account_id,
-                       ip=ip[:64], detail=detail[:500])
+    event = AuditEvent(
+        at=now or utcnow(), kind=kind, subject=subject[:100], account_id=account_id, ip=ip[:64], detail=detail[:500]
+    )
     db.add(event)
     db.flush()
     return event
@@ -47,9 +48,7 @@ def count(
     account_id: int | None = None,
 ) -> int:
     """How many events of these kinds for a subject, an address or an account, strictly after a time."""
-    query = select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.kind.in_(kinds), AuditEvent.at > after
-    )
+    query = select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.kind.in_(kinds), AuditEvent.at > after)
     if subject is not None:
         query = query.where(AuditEvent.subject == subject[:100])
     if ip is not None:

@@ -141,8 +141,9 @@ def rate_totals(lines: Iterable[Line]) -> tuple[RateTotal, ...]:
     subtotals: dict[int, int] = defaultdict(int)
     for line in lines:
         subtotals[line.tax_rate] += line.amount
-    return tuple(RateTotal(rate, amount, tax_for(amount, rate))
-                 for rate, amount in sorted(subtotals.items(), reverse=True))
+    return tuple(
+        RateTotal(rate, amount, tax_for(amount, rate)) for rate, amount in sorted(subtotals.items(), reverse=True)
+    )
 
 
 def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date) -> Statement:
@@ -168,9 +169,11 @@ def _with_lines(db: Session, invoices: Sequence[Invoice], today: dt.date) -> lis
     if not invoices:
         return []
     by_invoice: dict[int, list[InvoiceLine]] = defaultdict(list)
-    query = (select(InvoiceLine)
-             .where(InvoiceLine.invoice_id.in_([invoice.id for invoice in invoices]))
-             .order_by(InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLine.id))
+    query = (
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id.in_([invoice.id for invoice in invoices]))
+        .order_by(InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLine.id)
+    )
     for row in db.exec(query):
         by_invoice[row.invoice_id].append(row)
     return [_statement(invoice, by_invoice[invoice.id], today) for invoice in invoices]
@@ -207,8 +210,7 @@ def statements(
 
 def statement(db: Session, customer_id: int, invoice_id: int, today: dt.date) -> Statement | None:
     """One statement, only if it belongs to the customer; None otherwise, whoever owns it."""
-    invoice = db.exec(select(Invoice).where(Invoice.id == invoice_id,
-                                            Invoice.customer_id == customer_id)).first()
+    invoice = db.exec(select(Invoice).where(Invoice.id == invoice_id, Invoice.customer_id == customer_id)).first()
     return _with_lines(db, [invoice], today)[0] if invoice else None
 
 
@@ -258,8 +260,9 @@ def statement_csv(item: Statement, recipient: str) -> bytes:
     writer.writerow([])
     writer.writerow(["品目", "数量", "単価(円)", "金額(税抜・円)", "税率(%)", "軽減税率"])
     for line in item.lines:
-        writer.writerow([line.description, line.quantity, line.unit_price, line.amount, line.tax_rate,
-                         "※" if line.reduced else ""])
+        writer.writerow(
+            [line.description, line.quantity, line.unit_price, line.amount, line.tax_rate, "※" if line.reduced else ""]
+        )
     writer.writerow([])
     for rate in item.rates:
         writer.writerow([f"{rate.rate}%対象 小計(税抜)", "", "", rate.subtotal])

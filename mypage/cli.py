@@ -187,10 +187,19 @@ def _write_new(path: Path, data: bytes) -> None:
 @codes_group.command("issue")
 @click.option("--customer", "numbers", multiple=True, metavar="NUMBER", help="お客様番号; repeat for several.")
 @click.option("--all-without-account", is_flag=True, help="Every customer who has no MyPage account yet.")
-@click.option("--letters", "letters_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The PDF file to write (must not exist yet).")
-@click.option("--expires-days", type=click.IntRange(1, 3650), default=90, show_default=True,
-              help="How many days the new codes work.")
+@click.option(
+    "--letters",
+    "letters_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PDF file to write (must not exist yet).",
+)
+@click.option(
+    "--expires-days",
+    type=click.IntRange(1, 3650),
+    default=90,
+    show_default=True,
+    help="How many days the new codes work.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Also print the customer numbers and codes as JSON.")
 def codes_issue(
     numbers: tuple[str, ...], all_without_account: bool, letters_path: Path | None, expires_days: int, as_json: bool
@@ -223,14 +232,20 @@ def codes_issue(
             path.unlink(missing_ok=True)
         raise _database_error(error) from None
     if as_json:
-        _print_json({
-            "letters": str(path) if issued else None,
-            "codes": [
-                {"customer_number": letter.customer_number, "name": letter.name, "auth_code": letter.auth_code,
-                 "valid_through": letter.valid_through.isoformat() if letter.valid_through else None}
-                for letter in issued
-            ],
-        })
+        _print_json(
+            {
+                "letters": str(path) if issued else None,
+                "codes": [
+                    {
+                        "customer_number": letter.customer_number,
+                        "name": letter.name,
+                        "auth_code": letter.auth_code,
+                        "valid_through": letter.valid_through.isoformat() if letter.valid_through else None,
+                    }
+                    for letter in issued
+                ],
+            }
+        )
     if not issued:
         click.echo("every customer has an account; no code was issued and no letter written", err=True)
         return
@@ -338,13 +353,15 @@ def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_
     except sa.exc.SQLAlchemyError as error:
         raise _database_error(error) from None
     if as_json:
-        _print_json({
-            "id": notice.id,
-            "title": notice.title,
-            "customer_number": nfkc(customer) or None,
-            "starts_at": notice.starts_at.isoformat(),
-            "ends_at": notice.ends_at.isoformat() if notice.ends_at else None,
-        })
+        _print_json(
+            {
+                "id": notice.id,
+                "title": notice.title,
+                "customer_number": nfkc(customer) or None,
+                "starts_at": notice.starts_at.isoformat(),
+                "ends_at": notice.ends_at.isoformat() if notice.ends_at else None,
+            }
+        )
         return
     click.echo(notice.id)
 

@@ -78,14 +78,23 @@ def contract(db: Session, customer_id: int, today: dt.date) -> Contract | None:
     order = sa.case({kind: index for index, kind in enumerate(KINDS)}, value=Service.kind, else_=len(KINDS))
     rows = db.exec(
         select(Service)
-        .where(Service.customer_id == customer_id, Service.started_on <= today,
-               sa.or_(Service.ended_on.is_(None), Service.ended_on >= today))
+        .where(
+            Service.customer_id == customer_id,
+            Service.started_on <= today,
+            sa.or_(Service.ended_on.is_(None), Service.ended_on >= today),
+        )
         .order_by(order, Service.started_on, Service.id)
     )
     services = tuple(
-        ContractLine(row.kind, KINDS.get(row.kind, row.kind), row.plan, row.started_on, row.monthly_fee,
-                     row.tax_rate)
+        ContractLine(row.kind, KINDS.get(row.kind, row.kind), row.plan, row.started_on, row.monthly_fee, row.tax_rate)
         for row in rows
     )
-    return Contract(customer.name, customer.kana, customer.customer_number, customer.postal_code,
-                    customer.address, customer.phone, services)
+    return Contract(
+        customer.name,
+        customer.kana,
+        customer.customer_number,
+        customer.postal_code,
+        customer.address,
+        customer.phone,
+        services,
+    )

@@ -16,8 +16,17 @@ from mypage.security import nfkc
 UTF8, CP932 = "utf-8", "cp932"
 # What --encoding accepts, and the codec each name means. Shift_JIS files from
 # Windows contain CP932's extra characters (①, ㈱, ～), so Shift_JIS is read as CP932.
-ENCODINGS = {"utf-8": UTF8, "utf8": UTF8, "utf-8-sig": UTF8, "shift_jis": CP932, "shift-jis": CP932,
-             "sjis": CP932, "cp932": CP932, "ms932": CP932, "windows-31j": CP932}
+ENCODINGS = {
+    "utf-8": UTF8,
+    "utf8": UTF8,
+    "utf-8-sig": UTF8,
+    "shift_jis": CP932,
+    "shift-jis": CP932,
+    "sjis": CP932,
+    "cp932": CP932,
+    "ms932": CP932,
+    "windows-31j": CP932,
+}
 BOM = b"\xef\xbb\xbf"
 
 
@@ -119,8 +128,9 @@ def records(text: str, columns: Sequence[str], required: Sequence[str]) -> list[
     except csv.Error as error:
         errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({error})"))
     if header is None:
-        errors.append(RowError(1, "header", f"the file is empty; the first row must name the columns: "
-                                            f"{', '.join(required)}"))
+        errors.append(
+            RowError(1, "header", f"the file is empty; the first row must name the columns: {', '.join(required)}")
+        )
     if errors:
         raise ImportFailed(errors)
     return found

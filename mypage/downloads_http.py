@@ -36,8 +36,9 @@ def _not_found() -> Response:
 def _statement(account_id: int, invoice_id: int) -> tuple[billing.Statement, str] | None:
     """The invoice and its recipient's name, only when the account's customer owns it."""
     with db.session() as session:
-        row = session.exec(select(Customer).join(Account, Account.customer_id == Customer.id)
-                           .where(Account.id == account_id)).first()
+        row = session.exec(
+            select(Customer).join(Account, Account.customer_id == Customer.id).where(Account.id == account_id)
+        ).first()
         if row is None:
             return None
         item = billing.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
@@ -70,12 +71,20 @@ def download_routes(account_of: AccountOf) -> list[Route]:
         return render(*found) if found else _not_found()
 
     def invoice_pdf(request: Request) -> Response:
-        return _serve(request, lambda item, name: _attachment(
-            invoices.invoice_pdf(item, name), "application/pdf", invoices.pdf_filename(item)))
+        return _serve(
+            request,
+            lambda item, name: _attachment(
+                invoices.invoice_pdf(item, name), "application/pdf", invoices.pdf_filename(item)
+            ),
+        )
 
     def statement_csv(request: Request) -> Response:
-        return _serve(request, lambda item, name: _attachment(
-            billing.statement_csv(item, name), "text/csv; charset=utf-8", billing.csv_filename(item)))
+        return _serve(
+            request,
+            lambda item, name: _attachment(
+                billing.statement_csv(item, name), "text/csv; charset=utf-8", billing.csv_filename(item)
+            ),
+        )
 
     return [
         Route(routes.INVOICE_PDF + "/{invoice_id:int}", invoice_pdf, methods=["GET"]),

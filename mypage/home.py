@@ -63,8 +63,9 @@ def home(db: Session, account_id: int, now: dt.datetime) -> Home | None:
     Returns:
         The home screen's data, or None when the account does not exist.
     """
-    row = db.exec(select(Account, Customer).join(Customer, Customer.id == Account.customer_id)
-                  .where(Account.id == account_id)).first()
+    row = db.exec(
+        select(Account, Customer).join(Customer, Customer.id == Account.customer_id).where(Account.id == account_id)
+    ).first()
     if row is None:
         return None
     account, customer = row

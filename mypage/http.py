@@ -52,7 +52,11 @@ def _same_origin(request: Request) -> bool:
 def _set_cookie(response: Response, token: str) -> None:
     settings = get_settings()
     response.set_cookie(
-        sessions.cookie_name(settings), token, path="/", httponly=True, samesite="strict",
+        sessions.cookie_name(settings),
+        token,
+        path="/",
+        httponly=True,
+        samesite="strict",
         secure=settings.is_https,
         # No Max-Age: the cookie ends with the browser; the server's timeouts end it sooner.
     )
@@ -60,8 +64,9 @@ def _set_cookie(response: Response, token: str) -> None:
 
 def _clear_cookie(response: Response) -> None:
     settings = get_settings()
-    response.delete_cookie(sessions.cookie_name(settings), path="/", httponly=True, samesite="strict",
-                           secure=settings.is_https)
+    response.delete_cookie(
+        sessions.cookie_name(settings), path="/", httponly=True, samesite="strict", secure=settings.is_https
+    )
 
 
 async def session_start(request: Request) -> Response:
@@ -125,8 +130,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                 for k, v in headers.security_headers(scope.get("path", "/"))]
+        extra = [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in headers.security_headers(scope.get("path", "/"))
+        ]
         names = {k for k, _ in extra}
 
         async def send_with_headers(message: Message) -> None:

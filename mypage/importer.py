@@ -31,8 +31,20 @@ MAX_YEN = 999_999_999  # fits PostgreSQL's integer column with room to spare
 
 CUSTOMER_REQUIRED = ("customer_number", "name")
 CUSTOMER_COLUMNS = (*CUSTOMER_REQUIRED, "kana", "email", "postal_code", "address", "phone")
-BILL_REQUIRED = ("customer_number", "period", "invoice_number", "issued_on", "due_on", "payment_method", "status",
-                 "description", "quantity", "unit_price", "amount", "tax_rate")
+BILL_REQUIRED = (
+    "customer_number",
+    "period",
+    "invoice_number",
+    "issued_on",
+    "due_on",
+    "payment_method",
+    "status",
+    "description",
+    "quantity",
+    "unit_price",
+    "amount",
+    "tax_rate",
+)
 BILL_COLUMNS = (*BILL_REQUIRED, "paid_on")
 # Fields that belong to the invoice, so every row of one invoice must agree on them.
 INVOICE_FIELDS = ("customer_number", "period", "issued_on", "due_on", "payment_method", "status", "paid_on")
@@ -296,15 +308,27 @@ def _group(bills: list[_BillRow], errors: list[RowError]) -> dict[str, list[_Bil
             for field in INVOICE_FIELDS:
                 mine, theirs = getattr(bill, field), getattr(first, field)
                 if mine != theirs:
-                    errors.append(RowError(bill.line, field, f"{_show(mine)} differs from {_show(theirs)} on line "
-                                                             f"{first.line}, the same invoice {bill.invoice_number}"))
+                    errors.append(
+                        RowError(
+                            bill.line,
+                            field,
+                            f"{_show(mine)} differs from {_show(theirs)} on line "
+                            f"{first.line}, the same invoice {bill.invoice_number}",
+                        )
+                    )
         else:
             key = (bill.customer_number, bill.period)
             other = periods.setdefault(key, bill)
             if other is not bill and bill.period:
-                errors.append(RowError(bill.line, "invoice_number", f"customer {bill.customer_number} already has "
-                                                                    f"invoice {other.invoice_number} for {bill.period}"
-                                                                    f" on line {other.line}"))
+                errors.append(
+                    RowError(
+                        bill.line,
+                        "invoice_number",
+                        f"customer {bill.customer_number} already has "
+                        f"invoice {other.invoice_number} for {bill.period}"
+                        f" on line {other.line}",
+                    )
+                )
         group.append(bill)
     return invoices
 
@@ -327,27 +351,37 @@ def _existing_invoices(db: Session, numbers: Sequence[str], customer_ids: Sequen
 def _existing_lines(db: Session, invoice_ids: Sequence[int]) -> dict[int, list[InvoiceLine]]:
     lines: dict[int, list[InvoiceLine]] = {}
     for chunk in _chunks(list(invoice_ids)):
-        query = select(InvoiceLine).where(InvoiceLine.invoice_id.in_(chunk)).order_by(InvoiceLine.position,
-                                                                                      InvoiceLine.id)
+        query = (
+            select(InvoiceLine).where(InvoiceLine.invoice_id.in_(chunk)).order_by(InvoiceLine.position, InvoiceLine.id)
+        )
         for line in db.exec(query):
             lines.setdefault(line.invoice_id, []).append(line)
     return lines
 
 
 def _match(
-    group: list[_BillRow], customer: Customer, by_number: dict[str, Invoice],
-    by_period: dict[tuple[int, str], Invoice], errors: list[RowError],
+    group: list[_BillRow],
+    customer: Customer,
+    by_number: dict[str, Invoice],
+    by_period: dict[tuple[int, str], Invoice],
+    errors: list[RowError],
 ) -> Invoice | None:
     """The stored invoice the file's invoice updates: same number, else same customer and period."""
     first = group[0]
     invoice = by_number.get(first.invoice_number)
     taken = by_period.get((customer.id, first.period))
     if invoice is not None and invoice.customer_id != customer.id:
-        errors.append(RowError(first.line, "invoice_number", f"{first.invoice_number} is already another "
-                                                             f"customer's invoice"))
+        errors.append(
+            RowError(first.line, "invoice_number", f"{first.invoice_number} is already another customer's invoice")
+        )
     elif invoice is not None and taken is not None and taken.id != invoice.id:
-        errors.append(RowError(first.line, "period", f"customer {customer.customer_number} already has invoice "
-                                                     f"{taken.invoice_number} for {first.period}"))
+        errors.append(
+            RowError(
+                first.line,
+                "period",
+                f"customer {customer.customer_number} already has invoice {taken.invoice_number} for {first.period}",
+            )
+        )
     return invoice or taken
 
 
@@ -389,9 +423,13 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         invoice = _match(group, customers[group[0].customer_number], by_number, by_period, errors)
         other = claimed.setdefault(invoice.id, group[0]) if invoice is not None else None
         if other is not None and other is not group[0]:
-            errors.append(RowError(group[0].line, "invoice_number", f"{number} would replace stored invoice "
-                                                                    f"{invoice.invoice_number}, as line {other.line}"
-                                                                    " does"))
+            errors.append(
+                RowError(
+                    group[0].line,
+                    "invoice_number",
+                    f"{number} would replace stored invoice {invoice.invoice_number}, as line {other.line} does",
+                )
+            )
         matches[number] = invoice
     if errors:
         raise ImportFailed(errors)
@@ -417,8 +455,10 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             db.flush()
             created += 1
         else:
-            old = [(r.position, r.description, r.quantity, r.unit_price, r.amount, r.tax_rate)
-                   for r in old_lines.get(invoice.id, [])]
+            old = [
+                (r.position, r.description, r.quantity, r.unit_price, r.amount, r.tax_rate)
+                for r in old_lines.get(invoice.id, [])
+            ]
             if old == items and all(getattr(invoice, name) == value for name, value in fields.items()):
                 unchanged += 1
                 continue
@@ -430,8 +470,17 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             db.flush()
             updated += 1
         for position, description, quantity, unit_price, amount, tax_rate in items:
-            db.add(InvoiceLine(invoice_id=invoice.id, position=position, description=description, quantity=quantity,
-                               unit_price=unit_price, amount=amount, tax_rate=tax_rate))
+            db.add(
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    position=position,
+                    description=description,
+                    quantity=quantity,
+                    unit_price=unit_price,
+                    amount=amount,
+                    tax_rate=tax_rate,
+                )
+            )
             written += 1
     db.flush()
     return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec)

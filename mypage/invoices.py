@@ -32,8 +32,13 @@ REDUCED_MARK = "※"
 REDUCED_NOTE = f"{REDUCED_MARK}は軽減税率（{REDUCED_RATE}%）対象品目です。"
 ROUNDING_NOTE = "消費税額は税率ごとに合計した金額から算出し、1円未満を切り捨てています。"
 # Item table columns: (heading, right edge or left edge, align)
-COLUMNS = (("品目", MARGIN + 4, "left"), ("数量", 330, "right"), ("単価", 400, "right"),
-           ("金額（税抜）", 480, "right"), ("税率", WIDTH - MARGIN - 4, "right"))
+COLUMNS = (
+    ("品目", MARGIN + 4, "left"),
+    ("数量", 330, "right"),
+    ("単価", 400, "right"),
+    ("金額（税抜）", 480, "right"),
+    ("税率", WIDTH - MARGIN - 4, "right"),
+)
 ITEM_WIDTH = 250
 
 
@@ -56,8 +61,11 @@ class _Writer:
 
     def text(self, x: float, text: str, size: float = 10, align: str = "left", y: float | None = None):
         self.canvas.setFont(FONT, size)
-        draw = {"left": self.canvas.drawString, "right": self.canvas.drawRightString,
-                "center": self.canvas.drawCentredString}[align]
+        draw = {
+            "left": self.canvas.drawString,
+            "right": self.canvas.drawRightString,
+            "center": self.canvas.drawCentredString,
+        }[align]
         draw(x, self.y if y is None else y, text)
 
     def rule(self, width: float = 0.5, right: float = WIDTH - MARGIN, below: float | None = None) -> None:
@@ -96,14 +104,22 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     w.text(MARGIN, f"{recipient} 様", 14)
     w.rule(1, right=WIDTH / 2 - 10)
     w.y -= LINE * 1.6
-    for label, value in (("請求書番号", item.invoice_number), ("発行日", date_label(item.issued_on)),
-                         ("ご利用期間", f"{date_label(first)}～{date_label(last)}（{item.label}）"),
-                         ("お支払期限", date_label(item.due_on)), ("お支払方法", item.payment_method)):
+    for label, value in (
+        ("請求書番号", item.invoice_number),
+        ("発行日", date_label(item.issued_on)),
+        ("ご利用期間", f"{date_label(first)}～{date_label(last)}（{item.label}）"),
+        ("お支払期限", date_label(item.due_on)),
+        ("お支払方法", item.payment_method),
+    ):
         w.text(MARGIN, f"{label}：{value}", 9.5)
         w.y -= LINE
     bottom, w.y = w.y, top
-    for text, size in ((brand.name, 11), (brand.address, 9), (f"TEL {brand.phone}", 9),
-                       (f"登録番号：{brand.registration_number}", 9.5)):
+    for text, size in (
+        (brand.name, 11),
+        (brand.address, 9),
+        (f"TEL {brand.phone}", 9),
+        (f"登録番号：{brand.registration_number}", 9.5),
+    ):
         w.text(WIDTH - MARGIN, text, size, "right")
         w.y -= LINE
     w.y = min(bottom, w.y) - LINE * 0.5
@@ -122,7 +138,8 @@ def _items(w: _Writer, item: Statement) -> None:
         w.room(LINE * len(wrapped))
         for value, (_, x, align) in zip(
             (f"{line.quantity:,}", yen(line.unit_price), yen(line.amount), f"{line.tax_rate}%"),
-            COLUMNS[1:], strict=True,
+            COLUMNS[1:],
+            strict=True,
         ):
             w.text(x, value, 9, align)
         for part in wrapped:

@@ -152,8 +152,11 @@ class _Page:
 
     def text(self, x: float, text: str, size: float = 10, align: str = "left", font: str = FONT) -> None:
         self.canvas.setFont(font, size)
-        draw = {"left": self.canvas.drawString, "right": self.canvas.drawRightString,
-                "center": self.canvas.drawCentredString}[align]
+        draw = {
+            "left": self.canvas.drawString,
+            "right": self.canvas.drawRightString,
+            "center": self.canvas.drawCentredString,
+        }[align]
         draw(x, self.y, text)
 
     def paragraph(self, x: float, text: str, size: float, width: float, leading: float = LINE) -> None:
@@ -185,8 +188,12 @@ def _addresses(page: _Page, letter: Letter, brand: Branding) -> None:
     page.text(MARGIN + 10, f"お客様番号 : {letter.customer_number}", 9)
     bottom = page.y
     page.y = top - LINE * 1.5
-    for text, size in ((brand.name, 12), (brand.address, 9), (f"TEL {brand.phone}", 9),
-                       (f"受付時間 {_hours(brand)}", 9)):
+    for text, size in (
+        (brand.name, 12),
+        (brand.address, 9),
+        (f"TEL {brand.phone}", 9),
+        (f"受付時間 {_hours(brand)}", 9),
+    ):
         page.text(WIDTH - MARGIN, text, size, "right")
         page.y -= LINE
     page.y = min(page.y, bottom) - LINE * 1.8

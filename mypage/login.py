@@ -177,8 +177,9 @@ def attempt(
     subject = fold(login_id)
 
     def event(kind: str, account: Account | None = None, detail: str = "") -> None:
-        audit.record(db, kind, subject=subject, account_id=account.id if account else None, ip=ip,
-                     detail=detail, now=now)
+        audit.record(
+            db, kind, subject=subject, account_id=account.id if account else None, ip=ip, detail=detail, now=now
+        )
 
     if address_blocked(db, ip, now):
         event(THROTTLED_KIND, detail="address")

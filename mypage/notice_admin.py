@@ -84,8 +84,11 @@ def add_notice(db: Session, data: NoticeInput, now: dt.datetime) -> Notice:
     starts_at = _midnight(starts_on) if starts_on else now
     ends_at = _midnight(ends_on + dt.timedelta(days=1)) if ends_on else None
     if ends_at is not None and ends_at <= starts_at:
-        raise NoticeError("ends", f"{ends_on.isoformat()} must not be before the first day shown "
-                                  f"{starts_at.astimezone(JST).date().isoformat()}")
+        raise NoticeError(
+            "ends",
+            f"{ends_on.isoformat()} must not be before the first day shown "
+            f"{starts_at.astimezone(JST).date().isoformat()}",
+        )
     if ends_at is not None and ends_at <= now:
         raise NoticeError("ends", f"{ends_on.isoformat()} has passed; the notice would never be shown")
     customer_id = None
@@ -95,8 +98,9 @@ def add_notice(db: Session, data: NoticeInput, now: dt.datetime) -> Notice:
         if customer is None:
             raise NoticeError("customer", f"no customer has the number {number}")
         customer_id = customer.id
-    notice = Notice(title=title, body=body, customer_id=customer_id, starts_at=starts_at, ends_at=ends_at,
-                    created_at=now)
+    notice = Notice(
+        title=title, body=body, customer_id=customer_id, starts_at=starts_at, ends_at=ends_at, created_at=now
+    )
     db.add(notice)
     db.flush()
     return notice

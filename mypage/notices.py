@@ -42,12 +42,14 @@ def _query(customer_id: int, account_id: int, now: dt.datetime):
 
 
 def _view(notice: Notice, read: bool) -> NoticeView:
-    return NoticeView(notice.id, notice.title, notice.body, notice.starts_at, bool(read),
-                      notice.customer_id is not None)
+    return NoticeView(
+        notice.id, notice.title, notice.body, notice.starts_at, bool(read), notice.customer_id is not None
+    )
 
 
-def visible(db: Session, customer_id: int, account_id: int, now: dt.datetime,
-            limit: int | None = None) -> list[NoticeView]:
+def visible(
+    db: Session, customer_id: int, account_id: int, now: dt.datetime, limit: int | None = None
+) -> list[NoticeView]:
     """The notices the customer may see now, unread first, then newest first; one query.
 
     Args:
@@ -68,8 +70,7 @@ def visible(db: Session, customer_id: int, account_id: int, now: dt.datetime,
     return [_view(notice, read) for notice, read in db.exec(query)]
 
 
-def get(db: Session, notice_id: int, customer_id: int, account_id: int,
-        now: dt.datetime) -> NoticeView | None:
+def get(db: Session, notice_id: int, customer_id: int, account_id: int, now: dt.datetime) -> NoticeView | None:
     """One notice, only if the customer may see it now; None otherwise."""
     row = db.exec(_query(customer_id, account_id, now).where(Notice.id == notice_id)).first()
     return _view(*row) if row else None

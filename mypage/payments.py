@@ -90,21 +90,28 @@ class TestGateway:
     def exchange(self, token: str) -> CardSummary:  # noqa: D102
         try:
             if self.client is not None:
-                response = self.client.post("/api/exchange", json={"token": token},
-                                            headers={"Authorization": f"Bearer {self.secret}"})
+                response = self.client.post(
+                    "/api/exchange", json={"token": token}, headers={"Authorization": f"Bearer {self.secret}"}
+                )
             else:
                 with httpx.Client(base_url=self.base_url, timeout=15) as client:
-                    response = client.post("/api/exchange", json={"token": token},
-                                           headers={"Authorization": f"Bearer {self.secret}"})
+                    response = client.post(
+                        "/api/exchange", json={"token": token}, headers={"Authorization": f"Bearer {self.secret}"}
+                    )
         except httpx.HTTPError as error:
             raise GatewayError(f"gateway unreachable: {error}") from error
         if response.status_code != 200:
             raise GatewayError(f"gateway refused the token: HTTP {response.status_code}")
         try:
             data = response.json()
-            return CardSummary(brand=str(data["brand"])[:30], last4=str(data["last4"])[-4:],
-                               exp_month=int(data["exp_month"]), exp_year=int(data["exp_year"]),
-                               gateway_token=str(data["card_id"])[:200], state=str(data.get("state", "")))
+            return CardSummary(
+                brand=str(data["brand"])[:30],
+                last4=str(data["last4"])[-4:],
+                exp_month=int(data["exp_month"]),
+                exp_year=int(data["exp_year"]),
+                gateway_token=str(data["card_id"])[:200],
+                state=str(data.get("state", "")),
+            )
         except (ValueError, KeyError, TypeError) as error:
             raise GatewayError(f"gateway answered something unexpected: {error}") from error
 
@@ -170,21 +177,35 @@ def notice_mail(summary: CardSummary, now: dt.datetime, settings: Settings | Non
     return f"【{brand.portal_name}】クレジットカード情報を変更しました", body
 
 
-def replace_card(db: Session, customer_id: int, summary: CardSummary, now: dt.datetime | None = None, *,
-                 account_id: int | None = None, ip: str = "") -> PaymentMethod:
+def replace_card(
+    db: Session,
+    customer_id: int,
+    summary: CardSummary,
+    now: dt.datetime | None = None,
+    *,
+    account_id: int | None = None,
+    ip: str = "",
+) -> PaymentMethod:
     """Save the customer's new card, record it, commit, then mail the notice to the account's address.
 
     A mail that cannot be sent is logged: the card has been changed all the same.
     """
     now = now or utcnow()
-    row = card_of(db, customer_id) or PaymentMethod(customer_id=customer_id, gateway_token="", brand="",
-                                                    last4="", exp_month=1, exp_year=2000)
+    row = card_of(db, customer_id) or PaymentMethod(
+        customer_id=customer_id, gateway_token="", brand="", last4="", exp_month=1, exp_year=2000
+    )
     row.gateway_token, row.brand, row.last4 = summary.gateway_token, summary.brand, summary.last4
     row.exp_month, row.exp_year, row.updated_at = summary.exp_month, summary.exp_year, now
     db.add(row)
     account = db.exec(select(Account).where(Account.customer_id == customer_id)).first()
-    audit.record(db, CHANGED, account_id=account_id or (account.id if account else None), ip=ip, now=now,
-                 detail=f"{summary.brand} {summary.last4} {format_expiry(summary.exp_month, summary.exp_year)}")
+    audit.record(
+        db,
+        CHANGED,
+        account_id=account_id or (account.id if account else None),
+        ip=ip,
+        now=now,
+        detail=f"{summary.brand} {summary.last4} {format_expiry(summary.exp_month, summary.exp_year)}",
+    )
     db.commit()
     db.refresh(row)
     if account is not None and account.email:
@@ -205,8 +226,17 @@ class Outcome(enum.StrEnum):
     FAILED = "failed"
 
 
-def finish_checkout(db: Session, gw: Gateway, account: Account, *, state: str, token: str = "",
-                    result: str = "", ip: str = "", now: dt.datetime | None = None) -> Outcome:
+def finish_checkout(
+    db: Session,
+    gw: Gateway,
+    account: Account,
+    *,
+    state: str,
+    token: str = "",
+    result: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> Outcome:
     """The return from the gateway for the logged-in account: check the nonce, exchange, save."""
     now = now or utcnow()
     if not redeem_nonce(db, account.id, state, ip=ip, now=now):

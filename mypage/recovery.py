@@ -167,8 +167,16 @@ def request_password_reset(
         return None
     audit.record(db, MAIL_SENT, subject=fold(login_id), account_id=account.id, ip=ip, detail="reset", now=now)
     token = new_token()
-    db.add(EmailToken(account_id=account.id, purpose=RESET_PURPOSE, token_hash=hash_token(token),
-                      email=account.email, created_at=now, expires_at=now + RESET_LIFETIME))
+    db.add(
+        EmailToken(
+            account_id=account.id,
+            purpose=RESET_PURPOSE,
+            token_hash=hash_token(token),
+            email=account.email,
+            created_at=now,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
     db.flush()
     brand = get_settings().branding
     body = (
@@ -185,8 +193,9 @@ def request_password_reset(
 def _reset_row(db: Session, token: str | None) -> EmailToken | None:
     if not token or len(token) > 100:
         return None
-    return db.exec(select(EmailToken).where(EmailToken.token_hash == hash_token(token),
-                                            EmailToken.purpose == RESET_PURPOSE)).first()
+    return db.exec(
+        select(EmailToken).where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == RESET_PURPOSE)
+    ).first()
 
 
 def check_reset_token(db: Session, token: str | None, now: dt.datetime | None = None) -> Account | None:
@@ -235,9 +244,11 @@ def reset_password(
     if claimed.rowcount != 1:
         return None, INVALID_LINK
     # Every other reset link of the account dies with this one.
-    db.execute(sa.update(EmailToken).where(EmailToken.account_id == account.id,
-                                           EmailToken.purpose == RESET_PURPOSE,
-                                           EmailToken.used_at.is_(None)).values(used_at=now))
+    db.execute(
+        sa.update(EmailToken)
+        .where(EmailToken.account_id == account.id, EmailToken.purpose == RESET_PURPOSE, EmailToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     account.password_hash = hash_password(normalize_password(password))
     account.password_changed_at = now
     account.failed_logins, account.lockouts, account.locked_until = 0, 0, None

@@ -66,9 +66,7 @@ def warn_before(settings: Settings | None = None) -> dt.timedelta:
     return min(WARN_BEFORE, idle_limit(settings) / 3)
 
 
-def start(
-    db: Session, account_id: int, *, ip: str = "", user_agent: str = "", now: dt.datetime | None = None
-) -> str:
+def start(db: Session, account_id: int, *, ip: str = "", user_agent: str = "", now: dt.datetime | None = None) -> str:
     """Open a new session for an account and record the login time.
 
     Args:
@@ -83,8 +81,16 @@ def start(
     """
     now = now or utcnow()
     token = new_token()
-    db.add(UserSession(account_id=account_id, token_hash=hash_token(token), created_at=now,
-                       last_seen_at=now, ip=ip[:64], user_agent=user_agent[:300]))
+    db.add(
+        UserSession(
+            account_id=account_id,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            ip=ip[:64],
+            user_agent=user_agent[:300],
+        )
+    )
     account = db.get(Account, account_id)
     if account is not None:
         account.last_login_at = now
@@ -94,11 +100,7 @@ def start(
 
 
 def _alive(row: UserSession, now: dt.datetime) -> bool:
-    return (
-        row.revoked_at is None
-        and now - row.last_seen_at < idle_limit()
-        and now - row.created_at < absolute_limit()
-    )
+    return row.revoked_at is None and now - row.last_seen_at < idle_limit() and now - row.created_at < absolute_limit()
 
 
 def find(db: Session, token: str | None) -> UserSession | None:
@@ -177,9 +179,7 @@ def revoke_all_for_account(
     Returns:
         How many sessions were ended.
     """
-    query = sa.update(UserSession).where(
-        UserSession.account_id == account_id, UserSession.revoked_at.is_(None)
-    )
+    query = sa.update(UserSession).where(UserSession.account_id == account_id, UserSession.revoked_at.is_(None))
     if keep_token:
         query = query.where(UserSession.token_hash != hash_token(keep_token))
     result = db.execute(query.values(revoked_at=now or utcnow()))
@@ -191,8 +191,15 @@ def issue_ticket(db: Session, account_id: int, *, now: dt.datetime | None = None
     """A one-time, one-minute ticket the browser exchanges for the session cookie."""
     now = now or utcnow()
     ticket = new_token()
-    db.add(EmailToken(account_id=account_id, purpose=TICKET_PURPOSE, token_hash=hash_token(ticket),
-                      created_at=now, expires_at=now + TICKET_TTL))
+    db.add(
+        EmailToken(
+            account_id=account_id,
+            purpose=TICKET_PURPOSE,
+            token_hash=hash_token(ticket),
+            created_at=now,
+            expires_at=now + TICKET_TTL,
+        )
+    )
     db.flush()
     return ticket
 
@@ -205,8 +212,12 @@ def redeem_ticket(db: Session, ticket: str | None, *, now: dt.datetime | None = 
     # One UPDATE decides: of two racing redemptions only one sees a row change.
     result = db.execute(
         sa.update(EmailToken)
-        .where(EmailToken.token_hash == hash_token(ticket), EmailToken.purpose == TICKET_PURPOSE,
-               EmailToken.used_at.is_(None), EmailToken.expires_at > now)
+        .where(
+            EmailToken.token_hash == hash_token(ticket),
+            EmailToken.purpose == TICKET_PURPOSE,
+            EmailToken.used_at.is_(None),
+            EmailToken.expires_at > now,
+        )
         .values(used_at=now)
     )
     if result.rowcount != 1:

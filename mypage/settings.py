@@ -142,8 +142,7 @@ def _branding(environ: dict[str, str]) -> Branding:
     branding = Branding(**values)
     if not re.fullmatch(r"T\d{13}", branding.registration_number):
         raise SettingsError(
-            "MYPAGE_OPERATOR_REGISTRATION_NUMBER must be T followed by 13 digits, "
-            f"not {branding.registration_number!r}"
+            f"MYPAGE_OPERATOR_REGISTRATION_NUMBER must be T followed by 13 digits, not {branding.registration_number!r}"
         )
     for name in ("primary_color", "accent_color"):
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(branding, name)):
@@ -188,8 +187,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", 6, 4, 128)
     return Settings(
         env=env,
-        database_url=_url(environ, "MYPAGE_DATABASE_URL", ("sqlite", "postgresql"))
-        or defaults.database_url,
+        database_url=_url(environ, "MYPAGE_DATABASE_URL", ("sqlite", "postgresql")) or defaults.database_url,
         redis_url=_url(environ, "MYPAGE_REDIS_URL", ("redis", "rediss")),
         base_url=base_url.rstrip("/"),
         secret_key=secret or DEV_SECRET,

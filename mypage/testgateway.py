@@ -38,8 +38,7 @@ from mypage.settings import get_settings
 
 TOKEN_LIFETIME = 600.0
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-    "base-uri 'none'",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -172,21 +171,30 @@ def _field(name: str, label: str, errors: dict[str, str], value: str = "", **att
     extra = "".join(f' {k.replace("_", "-")}="{html.escape(v)}"' for k, v in attrs.items())
     described = f' aria-invalid="true" aria-describedby="{name}-error"' if error else ""
     message = f'<p class="error" id="{name}-error">{html.escape(error)}</p>' if error else ""
-    return (f'<div class="field"><label for="{name}">{label}</label>'
-            f'<input id="{name}" name="{name}" value="{html.escape(value)}"{extra}{described}>{message}</div>')
+    return (
+        f'<div class="field"><label for="{name}">{label}</label>'
+        f'<input id="{name}" name="{name}" value="{html.escape(value)}"{extra}{described}>{message}</div>'
+    )
 
 
-def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | None = None,
-                holder: str = "") -> str:
+def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | None = None, holder: str = "") -> str:
     """The card form page; the number and CVC are never written back into it."""
     errors = errors or {}
     exp_error = errors.get("exp")
     exp_described = ' aria-invalid="true" aria-describedby="exp-error"' if exp_error else ""
-    summary = ('<div class="alert" role="alert"><p style="margin:0">入力内容に誤りがあります。'
-               "各項目のメッセージをご確認ください。</p></div>") if errors else ""
+    summary = (
+        (
+            '<div class="alert" role="alert"><p style="margin:0">入力内容に誤りがあります。'
+            "各項目のメッセージをご確認ください。</p></div>"
+        )
+        if errors
+        else ""
+    )
     cancel = html.escape(_with_query(return_url, state=state, result="cancel"))
-    hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
-                     for k, v in (("return_url", return_url), ("state", state), ("sig", sig)))
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
+        for k, v in (("return_url", return_url), ("state", state), ("sig", sig))
+    )
     return f"""<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>カード情報の入力 | テスト決済ゲートウェイ</title><style>{_CSS}</style></head>
@@ -217,9 +225,12 @@ def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | 
 
 
 def _bad_request() -> Response:
-    return HTMLResponse("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>エラー</title></head>"
-                        "<body><main><h1>このお手続きは受け付けられません</h1></main></body></html>",
-                        status_code=400, headers=HEADERS)
+    return HTMLResponse(
+        '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>エラー</title></head>'
+        "<body><main><h1>このお手続きは受け付けられません</h1></main></body></html>",
+        status_code=400,
+        headers=HEADERS,
+    )
 
 
 def create_app(secret: str | None = None) -> Starlette:
@@ -248,11 +259,11 @@ def create_app(secret: str | None = None) -> Starlette:
             return _bad_request()
         errors, card = check_card(form, dt.date.today())
         if card is None:
-            return HTMLResponse(render_form(*signed, errors=errors, holder=form.get("holder", "")),
-                                headers=HEADERS)  # 200, as a page the subscriber corrects
+            return HTMLResponse(
+                render_form(*signed, errors=errors, holder=form.get("holder", "")), headers=HEADERS
+            )  # 200, as a page the subscriber corrects
         token = store.issue(card)
-        return RedirectResponse(_with_query(signed[0], token=token, state=signed[1]), status_code=303,
-                                headers=HEADERS)
+        return RedirectResponse(_with_query(signed[0], token=token, state=signed[1]), status_code=303, headers=HEADERS)
 
     async def exchange(request: Request) -> Response:
         supplied = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -267,12 +278,14 @@ def create_app(secret: str | None = None) -> Starlette:
             return JSONResponse({"error": "unknown or used token"}, status_code=404)
         return JSONResponse(dataclasses.asdict(card))
 
-    return Starlette(routes=[
-        Route("/checkout", checkout_form, methods=["GET"]),
-        Route("/checkout", checkout_submit, methods=["POST"]),
-        Route("/api/exchange", exchange, methods=["POST"]),
-        Route("/ping", lambda request: Response("ok"), methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/checkout", checkout_form, methods=["GET"]),
+            Route("/checkout", checkout_submit, methods=["POST"]),
+            Route("/api/exchange", exchange, methods=["POST"]),
+            Route("/ping", lambda request: Response("ok"), methods=["GET"]),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -285,8 +298,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=3001)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
-    Granian("mypage.testgateway:create_app", address=args.host, port=args.port, interface=Interfaces.ASGI,
-            factory=True, log_level=LogLevels.warning).serve()
+    Granian(
+        "mypage.testgateway:create_app",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.ASGI,
+        factory=True,
+        log_level=LogLevels.warning,
+    ).serve()
 
 
 if __name__ == "__main__":

@@ -37,14 +37,23 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     port = free_port()
-    subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "mypage", "--auth=trust", "-E", "UTF8",
-                                 "--locale=C"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([initdb, "-D", str(data), "-U", "mypage", "--auth=trust", "-E", "UTF8", "--locale=C"]),
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w",
-                                 "start"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run(_as_postgres([_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "mypage",
-                                     "mypage"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres([_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "mypage", "mypage"]),
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://mypage@127.0.0.1:{port}/mypage"
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)

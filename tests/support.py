@@ -68,5 +68,3 @@ def mail_text(message: EmailMessage) -> str:
     """The plain-text body of a caught mail, decoded."""
     part = message.get_body(preferencelist=("plain",))
     return part.get_content()
-
-

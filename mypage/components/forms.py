@@ -31,8 +31,12 @@ def field(
     error = rx.Var.create(error)
     return rx.box(
         # The badge sits beside the label, not in it, so the label is exactly the guide's wording.
-        rx.hstack(rx.el.label(rx.text(label, weight="bold", as_="span"), html_for=field_id),
-                  required_badge() if required else rx.fragment(), align="center", spacing="2"),
+        rx.hstack(
+            rx.el.label(rx.text(label, weight="bold", as_="span"), html_for=field_id),
+            required_badge() if required else rx.fragment(),
+            align="center",
+            spacing="2",
+        ),
         rx.cond(hint != "", rx.text(hint, id=hint_id, size="2", color=styles.MUTED), rx.fragment()),
         rx.el.input(
             id=field_id,

@@ -85,8 +85,13 @@ def footer() -> rx.Component:
                 aria_label="フッター",
             ),
             rx.text("お電話でのお問合せ", weight="bold"),
-            rx.link(BRAND.phone, href=f"tel:{BRAND.phone.replace('-', '')}", size="6",
-                    weight="bold", style={"color": styles.TEXT}),
+            rx.link(
+                BRAND.phone,
+                href=f"tel:{BRAND.phone.replace('-', '')}",
+                size="6",
+                weight="bold",
+                style={"color": styles.TEXT},
+            ),
             rx.text(f"受付時間 {BRAND.hours}"),
             rx.text(f"© {BRAND.name}", size="1", color=styles.MUTED),
             spacing="2",
@@ -122,8 +127,10 @@ def idle_warning() -> rx.Component:
             AuthState.idle_warning,
             rx.box(
                 rx.text(
-                    "しばらく操作がないため、あと約", AuthState.idle_minutes_left.to_string(),
-                    "分で自動的にログアウトします。", weight="bold",
+                    "しばらく操作がないため、あと約",
+                    AuthState.idle_minutes_left.to_string(),
+                    "分で自動的にログアウトします。",
+                    weight="bold",
                 ),
                 rx.button("ログインを続ける", on_click=AuthState.stay_logged_in, style=styles.primary_button),
                 role="alert",
@@ -144,7 +151,10 @@ def shell(content: rx.Component, member_nav: rx.Component | None = None) -> rx.C
         rx.el.main(
             rx.vstack(
                 idle_warning() if member_nav is not None else rx.fragment(),
-                content, spacing="4", width="100%", padding_y="1.5rem",
+                content,
+                spacing="4",
+                width="100%",
+                padding_y="1.5rem",
             ),
             style=styles.page_box,
             flex="1",

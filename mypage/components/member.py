@@ -15,13 +15,21 @@ def facts(*pairs: tuple[str, rx.Var | str | rx.Component]) -> rx.Component:
     Wrapping by content (not by breakpoint) keeps both readable at 375 px with 大きく.
     """
     return rx.el.dl(
-        *[rx.el.div(
-            rx.el.dt(label, style={"min_width": "8.5rem", "color": styles.MUTED}),
-            rx.el.dd(value, style={"margin": 0, "overflow_wrap": "anywhere"}),
-            style={"display": "flex", "flex_wrap": "wrap", "column_gap": "1rem", "align_items": "baseline"},
-        ) for label, value in pairs],
-        style={"display": "grid", "row_gap": "0.75rem", "margin": 0, "width": "100%",
-               "font_size": "var(--font-size-3)"},
+        *[
+            rx.el.div(
+                rx.el.dt(label, style={"min_width": "8.5rem", "color": styles.MUTED}),
+                rx.el.dd(value, style={"margin": 0, "overflow_wrap": "anywhere"}),
+                style={"display": "flex", "flex_wrap": "wrap", "column_gap": "1rem", "align_items": "baseline"},
+            )
+            for label, value in pairs
+        ],
+        style={
+            "display": "grid",
+            "row_gap": "0.75rem",
+            "margin": 0,
+            "width": "100%",
+            "font_size": "var(--font-size-3)",
+        },
     )
 
 
@@ -56,9 +64,15 @@ def period_chooser() -> rx.Component:
             id="period",
             value=BillsState.period,
             on_change=BillsState.choose_period,
-            style={"min_height": styles.TOUCH_TARGET, "font_size": "var(--font-size-3)",
-                   "padding": "0 0.75rem", "border": f"1px solid {styles.BORDER}",
-                   "border_radius": "0.375rem", "background": "white", "color": styles.TEXT},
+            style={
+                "min_height": styles.TOUCH_TARGET,
+                "font_size": "var(--font-size-3)",
+                "padding": "0 0.75rem",
+                "border": f"1px solid {styles.BORDER}",
+                "border_radius": "0.375rem",
+                "background": "white",
+                "color": styles.TEXT,
+            },
         ),
         align="center",
         spacing="3",
@@ -72,5 +86,4 @@ def download_link(text: str, href: rx.Var, label: rx.Var) -> rx.Component:
     Reflex turns every internal <a> into a React Router link, which would look the path up
     among the pages and show the 404 page; reloadDocument hands the click back to the browser.
     """
-    return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label,
-                                  style=styles.link_button)
+    return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label, style=styles.link_button)

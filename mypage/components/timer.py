@@ -28,7 +28,8 @@ class Interval(rx.Fragment):
         trigger = self.event_triggers.get("on_tick")
         if trigger is None:
             return []
-        return [Var(f"""
+        return [
+            Var(f"""
 useEffect(() => {{
     if (typeof window === 'undefined') return;
     const fn = {Var.create(trigger)};
@@ -42,7 +43,8 @@ useEffect(() => {{
         window.removeEventListener('focus', onVisible);
     }};
 }}, []);
-""")]
+""")
+        ]
 
 
 interval = Interval.create

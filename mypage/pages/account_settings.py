@@ -20,8 +20,11 @@ from mypage.validation import LOGIN_ID_MAX, LOGIN_ID_MIN
 def done_box(text: rx.Var) -> rx.Component:
     """A change went through."""
     return rx.box(
-        rx.cond(text != "", rx.box(rx.text("✔ ", text, weight="bold"),
-                                   style={**styles.card, "border": f"2px solid {styles.SUCCESS}"}), rx.fragment()),
+        rx.cond(
+            text != "",
+            rx.box(rx.text("✔ ", text, weight="bold"), style={**styles.card, "border": f"2px solid {styles.SUCCESS}"}),
+            rx.fragment(),
+        ),
         role="status",
         width="100%",
     )
@@ -32,11 +35,16 @@ def summary_box(items: rx.Var, key: str) -> rx.Component:
     return rx.cond(
         items.length() > 0,
         rx.box(
-            rx.heading("入力内容に誤りがあります", as_="h3", size="3", id=f"{key}-summary-title",
-                       style={"color": styles.ERROR}),
+            rx.heading(
+                "入力内容に誤りがあります", as_="h3", size="3", id=f"{key}-summary-title", style={"color": styles.ERROR}
+            ),
             rx.el.ul(
-                rx.foreach(items, lambda item: rx.el.li(
-                    rx.el.a(item["label"] + "：" + item["message"], href=item["href"], style=styles.link))),
+                rx.foreach(
+                    items,
+                    lambda item: rx.el.li(
+                        rx.el.a(item["label"] + "：" + item["message"], href=item["href"], style=styles.link)
+                    ),
+                ),
                 style={"padding_left": "1.25rem", "margin": "0.5rem 0 0"},
             ),
             role="group",
@@ -49,12 +57,20 @@ def summary_box(items: rx.Var, key: str) -> rx.Component:
 
 def current_password(name: str) -> rx.Component:
     """現在のパスワード, which every change asks for."""
-    return field(st.CURRENT_LABEL, name, type_="password", required=True, error=State.errors[name],
-                 auto_complete="current-password", hint="確認のため、現在のパスワードを入力してください。")
+    return field(
+        st.CURRENT_LABEL,
+        name,
+        type_="password",
+        required=True,
+        error=State.errors[name],
+        auto_complete="current-password",
+        hint="確認のため、現在のパスワードを入力してください。",
+    )
 
 
-def change_form(key: str, title: str, lead: str, summary: rx.Var, done: rx.Var, button: str, handler,
-                *fields: rx.Component) -> rx.Component:
+def change_form(
+    key: str, title: str, lead: str, summary: rx.Var, done: rx.Var, button: str, handler, *fields: rx.Component
+) -> rx.Component:
     """One of the three forms: its heading, messages, fields and button."""
     title_id = f"{key}-title"
     return rx.box(
@@ -83,12 +99,24 @@ def change_form(key: str, title: str, lead: str, summary: rx.Var, done: rx.Var, 
 def login_id_form() -> rx.Component:
     """ログインID変更."""
     return change_form(
-        "login-id", "ログインID変更", "新しいログインIDと現在のパスワードを入力してください。",
-        State.id_summary, State.id_done, "ログインIDを変更する", State.change_login_id,
-        field("新しいログインID", st.NEW_LOGIN_ID, required=True, error=State.errors[st.NEW_LOGIN_ID],
-              hint=f"半角英数{LOGIN_ID_MIN}文字以上{LOGIN_ID_MAX}文字以内で入力してください。",
-              auto_complete="username", auto_capitalize="off", spell_check=False,
-              default_value=State.new_login_id),
+        "login-id",
+        "ログインID変更",
+        "新しいログインIDと現在のパスワードを入力してください。",
+        State.id_summary,
+        State.id_done,
+        "ログインIDを変更する",
+        State.change_login_id,
+        field(
+            "新しいログインID",
+            st.NEW_LOGIN_ID,
+            required=True,
+            error=State.errors[st.NEW_LOGIN_ID],
+            hint=f"半角英数{LOGIN_ID_MIN}文字以上{LOGIN_ID_MAX}文字以内で入力してください。",
+            auto_complete="username",
+            auto_capitalize="off",
+            spell_check=False,
+            default_value=State.new_login_id,
+        ),
         current_password(st.ID_CURRENT),
     )
 
@@ -96,30 +124,60 @@ def login_id_form() -> rx.Component:
 def password_form() -> rx.Component:
     """パスワード変更."""
     settings = get_settings()
-    rule = (f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内で入力してください。"
-            "ログインIDを含むものや、推測されやすいものは使えません。")
+    rule = (
+        f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内で入力してください。"
+        "ログインIDを含むものや、推測されやすいものは使えません。"
+    )
     return change_form(
-        "password", "パスワード変更",
+        "password",
+        "パスワード変更",
         "変更すると、この画面以外でログインしている端末（スマートフォンなど）はログアウトします。",
-        State.pw_summary, State.pw_done, "パスワードを変更する", State.change_password,
+        State.pw_summary,
+        State.pw_done,
+        "パスワードを変更する",
+        State.change_password,
         current_password(st.PW_CURRENT),
-        field("新しいパスワード", st.NEW_PASSWORD, type_="password", required=True, hint=rule,
-              error=State.errors[st.NEW_PASSWORD], auto_complete="new-password"),
-        field("新しいパスワード(確認)", st.NEW_PASSWORD_CONFIRM, type_="password", required=True,
-              hint="確認のため、もう一度入力してください。", error=State.errors[st.NEW_PASSWORD_CONFIRM],
-              auto_complete="new-password"),
+        field(
+            "新しいパスワード",
+            st.NEW_PASSWORD,
+            type_="password",
+            required=True,
+            hint=rule,
+            error=State.errors[st.NEW_PASSWORD],
+            auto_complete="new-password",
+        ),
+        field(
+            "新しいパスワード(確認)",
+            st.NEW_PASSWORD_CONFIRM,
+            type_="password",
+            required=True,
+            hint="確認のため、もう一度入力してください。",
+            error=State.errors[st.NEW_PASSWORD_CONFIRM],
+            auto_complete="new-password",
+        ),
     )
 
 
 def email_form() -> rx.Component:
     """メールアドレス変更."""
     return change_form(
-        "email", "メールアドレス変更",
+        "email",
+        "メールアドレス変更",
         "新しいメールアドレスに確認メールをお送りします。メールのURLを開いて確認すると、変更が完了します。",
-        State.mail_summary, State.mail_done, "確認メールを送信する", State.change_email,
-        field("新しいメールアドレス", st.NEW_EMAIL, type_="email", required=True, error=State.errors[st.NEW_EMAIL],
-              hint=f"{BRAND.mail_domain} からのメールを受信できるよう設定してください。",
-              auto_complete="email", default_value=State.new_email),
+        State.mail_summary,
+        State.mail_done,
+        "確認メールを送信する",
+        State.change_email,
+        field(
+            "新しいメールアドレス",
+            st.NEW_EMAIL,
+            type_="email",
+            required=True,
+            error=State.errors[st.NEW_EMAIL],
+            hint=f"{BRAND.mail_domain} からのメールを受信できるよう設定してください。",
+            auto_complete="email",
+            default_value=State.new_email,
+        ),
         current_password(st.MAIL_CURRENT),
     )
 
@@ -129,11 +187,18 @@ def other_devices() -> rx.Component:
     return rx.box(
         rx.vstack(
             section_heading("他の端末からログアウト"),
-            rx.text("この画面以外でログインしている端末（スマートフォン、ほかのパソコンなど）をすべてログアウトします。",
-                    color=styles.MUTED),
+            rx.text(
+                "この画面以外でログインしている端末（スマートフォン、ほかのパソコンなど）をすべてログアウトします。",
+                color=styles.MUTED,
+            ),
             done_box(State.others_done),
-            rx.button("他の端末からログアウトする", type="button", on_click=State.sign_out_others,
-                      variant="outline", style=styles.button),
+            rx.button(
+                "他の端末からログアウトする",
+                type="button",
+                on_click=State.sign_out_others,
+                variant="outline",
+                style=styles.button,
+            ),
             spacing="3",
             width="100%",
         ),
@@ -150,10 +215,16 @@ def account_settings_page() -> rx.Component:
         rx.box(
             section_heading("現在の登録内容"),
             facts(("ログインID", State.login_id), ("メールアドレス", State.email)),
-            rx.cond(State.pending_email != "",
-                    rx.text("確認待ちの新しいメールアドレス：", rx.text.strong(State.pending_email),
-                            "（確認メールのURLを開くと変更されます）", size="2"),
-                    rx.fragment()),
+            rx.cond(
+                State.pending_email != "",
+                rx.text(
+                    "確認待ちの新しいメールアドレス：",
+                    rx.text.strong(State.pending_email),
+                    "（確認メールのURLを開くと変更されます）",
+                    size="2",
+                ),
+                rx.fragment(),
+            ),
             style=styles.card,
             width="100%",
         ),
@@ -189,22 +260,43 @@ def email_confirm_page() -> rx.Component:
         heading("メールアドレス変更の確認"),
         rx.match(
             EmailConfirmState.status,
-            (VALID, rx.vstack(
-                rx.text("新しいメールアドレス：", rx.text.strong(EmailConfirmState.new_email)),
-                rx.text("下のボタンを押すと、マイページのメールアドレスが変更されます。"),
-                rx.button("メールアドレスを変更する", type="button", on_click=EmailConfirmState.confirm,
-                          style=styles.primary_button),
-                spacing="4", width="100%")),
-            ("done", rx.box(
+            (
+                VALID,
                 rx.vstack(
-                    rx.text("✔ メールアドレスを ", EmailConfirmState.new_email, " に変更しました。", weight="bold"),
-                    rx.link("マイページへ", href=routes.HOME, style=styles.link_button),
-                    spacing="3"),
-                role="status", style={**styles.card, "border": f"2px solid {styles.SUCCESS}"})),
-            (EXPIRED, link_problem("このURLは有効期限が切れています",
-                                   f"確認メールのURLの有効期限は24時間です。{again}")),
-            (USED, link_problem("このURLは使用済みです",
-                                f"このURLは既に使われたか、新しいお申込みで無効になりました。{again}")),
+                    rx.text("新しいメールアドレス：", rx.text.strong(EmailConfirmState.new_email)),
+                    rx.text("下のボタンを押すと、マイページのメールアドレスが変更されます。"),
+                    rx.button(
+                        "メールアドレスを変更する",
+                        type="button",
+                        on_click=EmailConfirmState.confirm,
+                        style=styles.primary_button,
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
+            (
+                "done",
+                rx.box(
+                    rx.vstack(
+                        rx.text("✔ メールアドレスを ", EmailConfirmState.new_email, " に変更しました。", weight="bold"),
+                        rx.link("マイページへ", href=routes.HOME, style=styles.link_button),
+                        spacing="3",
+                    ),
+                    role="status",
+                    style={**styles.card, "border": f"2px solid {styles.SUCCESS}"},
+                ),
+            ),
+            (
+                EXPIRED,
+                link_problem("このURLは有効期限が切れています", f"確認メールのURLの有効期限は24時間です。{again}"),
+            ),
+            (
+                USED,
+                link_problem(
+                    "このURLは使用済みです", f"このURLは既に使われたか、新しいお申込みで無効になりました。{again}"
+                ),
+            ),
             (UNKNOWN, link_problem("このURLは無効です", f"URLが途中で切れていないかご確認ください。{again}")),
             rx.text("確認しています…", role="status"),
         ),

@@ -26,11 +26,20 @@ def chart() -> rx.Component:
         rx.recharts.bar_chart(
             rx.recharts.cartesian_grid(horizontal=False, stroke_dasharray="3 3"),
             rx.recharts.x_axis(type_="number", hide=True),
-            rx.recharts.y_axis(data_key="month", type_="category", width=96, interval=0,
-                               tick_line=False, tick={"fill": styles.TEXT, "fontSize": 13}),
+            rx.recharts.y_axis(
+                data_key="month",
+                type_="category",
+                width=96,
+                interval=0,
+                tick_line=False,
+                tick={"fill": styles.TEXT, "fontSize": 13},
+            ),
             rx.recharts.bar(
                 rx.recharts.label_list(data_key="label", position="right", fill=styles.TEXT, font_size=13),
-                data_key="total", fill=styles.PRIMARY, is_animation_active=False, max_bar_size=18,
+                data_key="total",
+                fill=styles.PRIMARY,
+                is_animation_active=False,
+                max_bar_size=18,
             ),
             data=BillsState.chart,
             layout="vertical",
@@ -49,8 +58,12 @@ def chart_table() -> rx.Component:
     return rx.el.table(
         rx.el.caption("月別ご請求額（税込）"),
         rx.el.thead(rx.el.tr(rx.el.th("月", scope="col"), rx.el.th("ご請求額", scope="col"))),
-        rx.el.tbody(rx.foreach(BillsState.chart, lambda point: rx.el.tr(
-            rx.el.th(point["month"], scope="row"), rx.el.td(point["label"])))),
+        rx.el.tbody(
+            rx.foreach(
+                BillsState.chart,
+                lambda point: rx.el.tr(rx.el.th(point["month"], scope="row"), rx.el.td(point["label"])),
+            )
+        ),
         class_name="visually-hidden",
     )
 
@@ -70,22 +83,29 @@ def line_row(line) -> rx.Component:
 def total_row(label, value, strong: bool = False) -> rx.Component:
     """A subtotal, tax or total under the items."""
     text = rx.text.strong if strong else rx.text
-    return rx.table.row(rx.table.row_header_cell(text(label)), rx.table.cell(text(value), justify="end"),
-                        rx.table.cell(""))
+    return rx.table.row(
+        rx.table.row_header_cell(text(label)), rx.table.cell(text(value), justify="end"), rx.table.cell("")
+    )
 
 
 def lines_table(item) -> rx.Component:
     """The statement's lines, subtotal and tax per rate, and its total."""
     return rx.table.root(
-        rx.table.header(rx.table.row(
-            rx.table.column_header_cell("品目"),
-            rx.table.column_header_cell("金額（税抜）", justify="end"),
-            rx.table.column_header_cell("税率", justify="end"))),
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("品目"),
+                rx.table.column_header_cell("金額（税抜）", justify="end"),
+                rx.table.column_header_cell("税率", justify="end"),
+            )
+        ),
         rx.table.body(
             rx.foreach(item.lines, line_row),
-            rx.foreach(item.rates, lambda rate: rx.fragment(
-                total_row(rate.label + " 小計（税抜）", rate.subtotal),
-                total_row(rate.label + " 消費税", rate.tax))),
+            rx.foreach(
+                item.rates,
+                lambda rate: rx.fragment(
+                    total_row(rate.label + " 小計（税抜）", rate.subtotal), total_row(rate.label + " 消費税", rate.tax)
+                ),
+            ),
             total_row("消費税合計", item.tax),
             total_row("ご請求金額（税込）", item.total, strong=True),
         ),
@@ -99,15 +119,25 @@ def statement_card(item, index) -> rx.Component:
     """One month: amount, due date, payment method, status, the lines and the CSV."""
     return rx.el.li(
         rx.vstack(
-            rx.hstack(section_heading(item.label), status_badge(item.status_kind, item.status),
-                      align="center", wrap="wrap"),
-            facts(("ご請求金額（税込）", rx.text.strong(item.total)),
-                  ("お支払期限", item.due_on),
-                  ("お支払方法", item.payment_method),
-                  ("請求書番号", item.invoice_number)),
+            rx.hstack(
+                section_heading(item.label), status_badge(item.status_kind, item.status), align="center", wrap="wrap"
+            ),
+            facts(
+                ("ご請求金額（税込）", rx.text.strong(item.total)),
+                ("お支払期限", item.due_on),
+                ("お支払方法", item.payment_method),
+                ("請求書番号", item.invoice_number),
+            ),
             rx.el.details(
-                rx.el.summary("明細を見る", style={**styles.link, "cursor": "pointer",
-                                                 "min_height": styles.TOUCH_TARGET, "padding_y": "0.5rem"}),
+                rx.el.summary(
+                    "明細を見る",
+                    style={
+                        **styles.link,
+                        "cursor": "pointer",
+                        "min_height": styles.TOUCH_TARGET,
+                        "padding_y": "0.5rem",
+                    },
+                ),
                 lines_table(item),
                 rx.cond(item.has_reduced, rx.text("※は軽減税率（8%）対象品目です。", size="2")),
                 open=index == 0,  # the newest month's lines are shown at once
@@ -131,9 +161,10 @@ def bills_page() -> rx.Component:
             rx.vstack(
                 period_chooser(),
                 rx.box(section_heading("月別ご請求額の推移"), chart(), chart_table(), style=styles.card),
-                rx.el.ul(rx.foreach(BillsState.statements, statement_card),
-                         style={"padding": 0, "margin": 0, "display": "grid", "gap": "1rem",
-                                "width": "100%"}),
+                rx.el.ul(
+                    rx.foreach(BillsState.statements, statement_card),
+                    style={"padding": 0, "margin": 0, "display": "grid", "gap": "1rem", "width": "100%"},
+                ),
                 spacing="4",
                 width="100%",
             ),

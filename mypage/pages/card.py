@@ -18,10 +18,16 @@ def result_message() -> rx.Component:
         CardState.message != "",
         rx.cond(
             CardState.succeeded,
-            rx.box(rx.text("✔ " + CardState.message, weight="bold"), role="status",
-                   style={**styles.card, "border": f"2px solid {styles.SUCCESS}", "width": "100%"}),
-            rx.box(rx.text(CardState.message, weight="bold", style={"color": styles.ERROR}), role="alert",
-                   style={**styles.card, "border": f"2px solid {styles.ERROR}", "width": "100%"}),
+            rx.box(
+                rx.text("✔ " + CardState.message, weight="bold"),
+                role="status",
+                style={**styles.card, "border": f"2px solid {styles.SUCCESS}", "width": "100%"},
+            ),
+            rx.box(
+                rx.text(CardState.message, weight="bold", style={"color": styles.ERROR}),
+                role="alert",
+                style={**styles.card, "border": f"2px solid {styles.ERROR}", "width": "100%"},
+            ),
         ),
     )
 
@@ -32,8 +38,14 @@ def current_card() -> rx.Component:
         section_heading("登録中のクレジットカード"),
         rx.cond(
             CardState.has_card,
-            rx.box(facts(("カードブランド", CardState.brand), ("カード番号", CardState.number),
-                         ("有効期限", CardState.expiry)), style={**styles.card, "width": "100%"}),
+            rx.box(
+                facts(
+                    ("カードブランド", CardState.brand),
+                    ("カード番号", CardState.number),
+                    ("有効期限", CardState.expiry),
+                ),
+                style={**styles.card, "width": "100%"},
+            ),
             rx.cond(CardState.loaded, empty_state(NO_CARD)),
         ),
         spacing="3",
@@ -49,11 +61,14 @@ def card_page() -> rx.Component:
         result_message(),
         current_card(),
         section_heading("カードの変更"),
-        rx.text("「カードを変更する」を押すと、決済代行会社のカード情報入力ページに移ります。"
-                "カード番号は決済代行会社だけが扱い、マイページには保存されません。"
-                "登録が終わると、このページに戻ります。"),
-        rx.button("カードを変更する", on_click=CardState.start_change, size="3",
-                  style={"min_height": styles.TOUCH_TARGET}),
+        rx.text(
+            "「カードを変更する」を押すと、決済代行会社のカード情報入力ページに移ります。"
+            "カード番号は決済代行会社だけが扱い、マイページには保存されません。"
+            "登録が終わると、このページに戻ります。"
+        ),
+        rx.button(
+            "カードを変更する", on_click=CardState.start_change, size="3", style={"min_height": styles.TOUCH_TARGET}
+        ),
         back_home(),
         spacing="4",
         width="100%",

@@ -17,11 +17,17 @@ def service_card(service) -> rx.Component:
     """One service: kind, plan, start date, fee without and with tax."""
     return rx.el.li(
         rx.box(
-            rx.hstack(rx.badge(service.kind, size="2", variant="soft", high_contrast=True),
-                      rx.heading(service.plan, as_="h3", size="4"), wrap="wrap", align="center"),
-            facts(("ご利用開始日", service.started_on),
-                  ("月額（税抜）", service.fee),
-                  ("月額（税込）", rx.text(service.fee_with_tax, "（税率", service.rate, "）"))),
+            rx.hstack(
+                rx.badge(service.kind, size="2", variant="soft", high_contrast=True),
+                rx.heading(service.plan, as_="h3", size="4"),
+                wrap="wrap",
+                align="center",
+            ),
+            facts(
+                ("ご利用開始日", service.started_on),
+                ("月額（税抜）", service.fee),
+                ("月額（税込）", rx.text(service.fee_with_tax, "（税率", service.rate, "）")),
+            ),
             style=styles.card,
         ),
         style={"list_style": "none"},
@@ -35,14 +41,16 @@ def services() -> rx.Component:
         rx.cond(
             ContractState.services.length() > 0,
             rx.vstack(
-                rx.el.ul(rx.foreach(ContractState.services, service_card),
-                         style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem",
-                                "width": "100%"}),
+                rx.el.ul(
+                    rx.foreach(ContractState.services, service_card),
+                    style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem", "width": "100%"},
+                ),
                 rx.text("月額合計（税抜） ", rx.text.strong(ContractState.monthly_total)),
                 width="100%",
             ),
-            empty_state(f"現在ご契約中のサービスはありません。お申し込みは{BRAND.name}（{BRAND.phone}）まで"
-                        "お問合せください。"),
+            empty_state(
+                f"現在ご契約中のサービスはありません。お申し込みは{BRAND.name}（{BRAND.phone}）までお問合せください。"
+            ),
         ),
         width="100%",
     )
@@ -55,11 +63,13 @@ def contract_page() -> rx.Component:
         heading("ご契約内容参照"),
         rx.box(
             section_heading("ご契約者"),
-            facts(("お客様番号", ContractState.customer_number),
-                  ("お名前", rx.text(ContractState.name, " 様")),
-                  ("フリガナ", ContractState.kana),
-                  ("ご住所", rx.text("〒", ContractState.postal_code, " ", ContractState.address)),
-                  ("電話番号", ContractState.phone)),
+            facts(
+                ("お客様番号", ContractState.customer_number),
+                ("お名前", rx.text(ContractState.name, " 様")),
+                ("フリガナ", ContractState.kana),
+                ("ご住所", rx.text("〒", ContractState.postal_code, " ", ContractState.address)),
+                ("電話番号", ContractState.phone),
+            ),
             style=styles.card,
         ),
         services(),

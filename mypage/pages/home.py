@@ -23,8 +23,7 @@ NO_NOTICES = f"{BRAND.name}からのお知らせはありません。"
 
 def page_exists(route: str) -> bool:
     """Whether a page is registered for the route; pages are compiled after all are imported."""
-    return any(kwargs.get("route") == route
-               for _, kwargs in RegistrationContext.ensure_context().decorated_pages)
+    return any(kwargs.get("route") == route for _, kwargs in RegistrationContext.ensure_context().decorated_pages)
 
 
 def menu_item(text: str, href: str) -> rx.Component:
@@ -32,18 +31,34 @@ def menu_item(text: str, href: str) -> rx.Component:
     if page_exists(href):
         item = rx.link(text, href=href, style={**styles.link_button, "width": "100%"})
     else:
-        item = rx.text(f"{text}（準備中）", color=styles.MUTED,
-                       style={**styles.button, "display": "flex", "align_items": "center",
-                              "border": f"2px dashed {styles.BORDER}", "border_radius": "0.375rem"})
+        item = rx.text(
+            f"{text}（準備中）",
+            color=styles.MUTED,
+            style={
+                **styles.button,
+                "display": "flex",
+                "align_items": "center",
+                "border": f"2px dashed {styles.BORDER}",
+                "border_radius": "0.375rem",
+            },
+        )
     return rx.el.li(item, style={"list_style": "none"})
 
 
 def menu() -> rx.Component:
     """The guide's menu."""
     return rx.el.nav(
-        rx.el.ul(*[menu_item(text, href) for text, href in MENU],
-                 style={"display": "grid", "grid_template_columns": ["1fr", "1fr 1fr"], "gap": "0.75rem",
-                        "padding": 0, "margin": 0, "width": "100%"}),
+        rx.el.ul(
+            *[menu_item(text, href) for text, href in MENU],
+            style={
+                "display": "grid",
+                "grid_template_columns": ["1fr", "1fr 1fr"],
+                "gap": "0.75rem",
+                "padding": 0,
+                "margin": 0,
+                "width": "100%",
+            },
+        ),
         aria_label="メニュー",
         width="100%",
     )
@@ -57,10 +72,12 @@ def bill_glance() -> rx.Component:
         rx.cond(
             bill,
             rx.vstack(
-                facts(("対象月", bill.label),
-                      ("ご請求金額（税込）", rx.text(bill.total, size="6", weight="bold")),
-                      ("お支払期限", bill.due_on),
-                      ("状態", status_badge(bill.status_kind, bill.status))),
+                facts(
+                    ("対象月", bill.label),
+                    ("ご請求金額（税込）", rx.text(bill.total, size="6", weight="bold")),
+                    ("お支払期限", bill.due_on),
+                    ("状態", status_badge(bill.status_kind, bill.status)),
+                ),
                 rx.link("ご請求明細を見る", href=routes.BILLS, style=styles.link),
                 spacing="3",
             ),
@@ -77,7 +94,9 @@ def notice_item(notice) -> rx.Component:
             rx.cond(notice.read, rx.fragment(), rx.badge("未読", color_scheme="red", variant="solid")),
             rx.link(notice.title, href=notice.url, style=styles.link),
             rx.text(notice.date, size="2", color=styles.MUTED),
-            wrap="wrap", align="center", spacing="2",
+            wrap="wrap",
+            align="center",
+            spacing="2",
         ),
         style={"list_style": "none", "padding_y": "0.5rem", "border_bottom": f"1px solid {styles.BORDER}"},
     )
@@ -107,9 +126,13 @@ def home_page() -> rx.Component:
     return rx.vstack(
         heading("マイページ初期画面"),
         rx.box(
-            facts(("契約者名", rx.text(HomeState.name, " 様", weight="bold")),
-                  ("前回ログイン日時", rx.cond(HomeState.previous_login != "", HomeState.previous_login,
-                                           "はじめてのログインです"))),
+            facts(
+                ("契約者名", rx.text(HomeState.name, " 様", weight="bold")),
+                (
+                    "前回ログイン日時",
+                    rx.cond(HomeState.previous_login != "", HomeState.previous_login, "はじめてのログインです"),
+                ),
+            ),
             style=styles.card,
         ),
         menu(),

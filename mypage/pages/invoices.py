@@ -16,8 +16,9 @@ def invoice_item(item) -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.heading(item.label, as_="h2", size="4"),
-                facts(("請求書番号", item.invoice_number), ("発行日", item.issued_on),
-                      ("ご請求金額（税込）", item.total)),
+                facts(
+                    ("請求書番号", item.invoice_number), ("発行日", item.issued_on), ("ご請求金額（税込）", item.total)
+                ),
                 spacing="2",
             ),
             download_link("PDFダウンロード", item.pdf_url, "PDFダウンロード（" + item.label + "）"),
@@ -36,15 +37,18 @@ def invoices_page() -> rx.Component:
     """インボイス（適格請求書）."""
     return rx.vstack(
         heading("インボイス（適格請求書）"),
-        rx.text(f"毎月のご請求書を適格請求書（インボイス）としてPDFでダウンロードいただけます。"
-                f"{BRAND.name}の登録番号：{BRAND.registration_number}"),
+        rx.text(
+            f"毎月のご請求書を適格請求書（インボイス）としてPDFでダウンロードいただけます。"
+            f"{BRAND.name}の登録番号：{BRAND.registration_number}"
+        ),
         rx.cond(
             BillsState.statements.length() > 0,
             rx.vstack(
                 period_chooser(),
-                rx.el.ul(rx.foreach(BillsState.statements, invoice_item),
-                         style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem",
-                                "width": "100%"}),
+                rx.el.ul(
+                    rx.foreach(BillsState.statements, invoice_item),
+                    style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem", "width": "100%"},
+                ),
                 spacing="4",
                 width="100%",
             ),

@@ -13,9 +13,7 @@ def caution() -> rx.Component:
     """The guide's <ご注意> text."""
     return rx.box(
         rx.text("<ご注意>", weight="bold"),
-        rx.text(
-            "マイページをご利用いただく際には、マイページアカウント（ログインID・パスワード）の作成が必要です。"
-        ),
+        rx.text("マイページをご利用いただく際には、マイページアカウント（ログインID・パスワード）の作成が必要です。"),
         rx.text("作成していない方は、「新規アカウント作成」より、マイページアカウントの作成を行って下さい。"),
         style={**styles.card, "background": styles.ACCENT},
     )
@@ -25,8 +23,11 @@ def message_box(text: rx.Var, color: str, role: str = "status") -> rx.Component:
     """A message above the form, announced to screen readers."""
     return rx.cond(
         text != "",
-        rx.box(rx.text(text, weight="bold", style={"color": color}), role=role,
-               style={**styles.card, "border": f"2px solid {color}"}),
+        rx.box(
+            rx.text(text, weight="bold", style={"color": color}),
+            role=role,
+            style={**styles.card, "border": f"2px solid {color}"},
+        ),
         rx.fragment(),
     )
 
@@ -36,10 +37,10 @@ def pending_box() -> rx.Component:
     return rx.cond(
         LoginState.pending,
         rx.vstack(
-            rx.button("確認メールを再送信", type="button", on_click=LoginState.resend, style=styles.button,
-                      variant="outline"),
-            rx.cond(LoginState.resend_message != "", rx.text(LoginState.resend_message, role="status"),
-                    rx.fragment()),
+            rx.button(
+                "確認メールを再送信", type="button", on_click=LoginState.resend, style=styles.button, variant="outline"
+            ),
+            rx.cond(LoginState.resend_message != "", rx.text(LoginState.resend_message, role="status"), rx.fragment()),
             spacing="2",
         ),
         rx.fragment(),
@@ -52,8 +53,14 @@ def captcha_field() -> rx.Component:
         LoginState.captcha_image != "",
         rx.vstack(
             rx.image(src=LoginState.captcha_image, alt="画像認証の数字", width="200px", height="70px"),
-            field("画像認証", "captcha", hint="画像に表示されている数字を半角で入力してください。",
-                  error=LoginState.captcha_error, auto_complete="off", input_mode="numeric"),
+            field(
+                "画像認証",
+                "captcha",
+                hint="画像に表示されている数字を半角で入力してください。",
+                error=LoginState.captcha_error,
+                auto_complete="off",
+                input_mode="numeric",
+            ),
             spacing="2",
             width="100%",
         ),
@@ -68,17 +75,27 @@ def login_form() -> rx.Component:
             rx.heading("マイページアカウント", as_="h2", size="4"),
             message_box(LoginState.error, styles.ERROR, role="alert"),
             pending_box(),
-            field("ログインID", "login_id", auto_complete="username", error=LoginState.login_id_error,
-                  value=LoginState.login_id, on_change=LoginState.set_login_id,
-                  on_blur=LoginState.normalize_login_id),
-            field("パスワード", "password", type_="password", auto_complete="current-password",
-                  error=LoginState.password_error),
+            field(
+                "ログインID",
+                "login_id",
+                auto_complete="username",
+                error=LoginState.login_id_error,
+                value=LoginState.login_id,
+                on_change=LoginState.set_login_id,
+                on_blur=LoginState.normalize_login_id,
+            ),
+            field(
+                "パスワード",
+                "password",
+                type_="password",
+                auto_complete="current-password",
+                error=LoginState.password_error,
+            ),
             captcha_field(),
             rx.text("ログインIDを忘れた場合", rx.link("こちら", href=routes.FORGOT_ID, style=styles.link), "。"),
             rx.link("パスワードを忘れた場合", href=routes.FORGOT_PASSWORD, style=styles.link),
             rx.hstack(
-                rx.button("クリア", type="button", on_click=LoginState.clear, variant="outline",
-                          style=styles.button),
+                rx.button("クリア", type="button", on_click=LoginState.clear, variant="outline", style=styles.button),
                 rx.button("ログイン", type="submit", style=styles.primary_button),
                 spacing="3",
             ),

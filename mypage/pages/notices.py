@@ -14,11 +14,16 @@ def notice_item(notice) -> rx.Component:
     """A notice in the list: 未読 mark, title (the link), date."""
     return rx.el.li(
         rx.hstack(
-            rx.cond(notice.read, rx.badge("既読", variant="outline", color_scheme="gray", high_contrast=True),
-                    rx.badge("未読", color_scheme="red", variant="solid")),
+            rx.cond(
+                notice.read,
+                rx.badge("既読", variant="outline", color_scheme="gray", high_contrast=True),
+                rx.badge("未読", color_scheme="red", variant="solid"),
+            ),
             rx.link(notice.title, href=notice.url, style=styles.link),
             rx.text(notice.date, size="2", color=styles.MUTED),
-            wrap="wrap", align="center", spacing="2",
+            wrap="wrap",
+            align="center",
+            spacing="2",
         ),
         style={"list_style": "none", "padding_y": "0.75rem", "border_bottom": f"1px solid {styles.BORDER}"},
     )
@@ -31,8 +36,10 @@ def notices_page() -> rx.Component:
         heading("お知らせ"),
         rx.cond(
             NoticesState.items.length() > 0,
-            rx.box(rx.el.ul(rx.foreach(NoticesState.items, notice_item), style={"padding": 0, "margin": 0}),
-                   style=styles.card),
+            rx.box(
+                rx.el.ul(rx.foreach(NoticesState.items, notice_item), style={"padding": 0, "margin": 0}),
+                style=styles.card,
+            ),
             rx.cond(NoticesState.loaded, empty_state(f"{BRAND.name}からのお知らせはありません。")),
         ),
         back_home(),
@@ -54,8 +61,9 @@ def notice_page() -> rx.Component:
                 rx.box(rx.text(notice.body, white_space="pre-wrap"), style=styles.card),
                 width="100%",
             ),
-            rx.vstack(heading("お知らせ"),
-                      rx.cond(NoticesState.loaded, empty_state("ご指定のお知らせは見つかりません。"))),
+            rx.vstack(
+                heading("お知らせ"), rx.cond(NoticesState.loaded, empty_state("ご指定のお知らせは見つかりません。"))
+            ),
         ),
         rx.link("お知らせ一覧へ戻る", href=routes.NOTICES, style=styles.link),
         back_home(),

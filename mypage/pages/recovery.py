@@ -15,9 +15,11 @@ def answer_box(text: rx.Var) -> rx.Component:
     """The answer after 送信する: the same words whether or not anything matched."""
     return rx.box(
         rx.text(text, weight="bold"),
-        rx.text(f"メールが届かない場合は、迷惑メールフォルダや、{BRAND.mail_domain} からのメールの受信設定を"
-                f"ご確認ください。それでも届かない場合は、{BRAND.name}窓口（{BRAND.phone}）までお問合せください。",
-                size="2"),
+        rx.text(
+            f"メールが届かない場合は、迷惑メールフォルダや、{BRAND.mail_domain} からのメールの受信設定を"
+            f"ご確認ください。それでも届かない場合は、{BRAND.name}窓口（{BRAND.phone}）までお問合せください。",
+            size="2",
+        ),
         role="status",
         style={**styles.card, "border": f"2px solid {styles.SUCCESS}"},
     )
@@ -27,8 +29,11 @@ def error_box(text: rx.Var) -> rx.Component:
     """A message for the whole form."""
     return rx.cond(
         text != "",
-        rx.box(rx.text(text, weight="bold", style={"color": styles.ERROR}), role="alert",
-               style={**styles.card, "border": f"2px solid {styles.ERROR}"}),
+        rx.box(
+            rx.text(text, weight="bold", style={"color": styles.ERROR}),
+            role="alert",
+            style={**styles.card, "border": f"2px solid {styles.ERROR}"},
+        ),
         rx.fragment(),
     )
 
@@ -47,8 +52,14 @@ def request_form(state, first: rx.Component, explanation: str) -> rx.Component:
             rx.vstack(
                 rx.text(explanation),
                 first,
-                field("メールアドレス1", "email", type_="email", auto_complete="email", error=state.email_error,
-                      hint="マイページアカウントに登録したメールアドレスを入力してください。"),
+                field(
+                    "メールアドレス1",
+                    "email",
+                    type_="email",
+                    auto_complete="email",
+                    error=state.email_error,
+                    hint="マイページアカウントに登録したメールアドレスを入力してください。",
+                ),
                 rx.hstack(
                     rx.link("戻る", href=routes.LOGIN, style=styles.link_button),
                     rx.button("送信する", type="submit", style=styles.primary_button),
@@ -70,8 +81,13 @@ def forgot_id_page() -> rx.Component:
         heading("ログインIDを忘れた場合"),
         request_form(
             ForgotIdState,
-            field("お客様番号", "customer_number", auto_complete="off", error=ForgotIdState.first_error,
-                  hint="通知書に記載のお客様番号を半角で入力してください。"),
+            field(
+                "お客様番号",
+                "customer_number",
+                auto_complete="off",
+                error=ForgotIdState.first_error,
+                hint="通知書に記載のお客様番号を半角で入力してください。",
+            ),
             "お客様番号とメールアドレス1を入力して「送信する」を押してください。"
             "登録されているメールアドレスに、ログインIDをお送りします。",
         ),
@@ -99,8 +115,10 @@ def forgot_password_page() -> rx.Component:
 def reset_form() -> rx.Component:
     """The new password, twice."""
     settings = get_settings()
-    rule = (f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内。"
-            "ログインIDを含むものや、推測されやすいものは使えません。")
+    rule = (
+        f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内。"
+        "ログインIDを含むものや、推測されやすいものは使えません。"
+    )
     return rx.form(
         rx.vstack(
             error_box(ResetPasswordState.error),
@@ -123,17 +141,22 @@ def reset_password_page() -> rx.Component:
         rx.cond(
             ResetPasswordState.done,
             rx.vstack(
-                rx.box(rx.text("パスワードを変更しました。新しいパスワードでログインしてください。", weight="bold"),
-                       role="status", style={**styles.card, "border": f"2px solid {styles.SUCCESS}"}),
+                rx.box(
+                    rx.text("パスワードを変更しました。新しいパスワードでログインしてください。", weight="bold"),
+                    role="status",
+                    style={**styles.card, "border": f"2px solid {styles.SUCCESS}"},
+                ),
                 rx.link("ログイン画面へ", href=routes.LOGIN, style=styles.link_button),
                 spacing="3",
             ),
             rx.cond(
                 ResetPasswordState.valid,
                 reset_form(),
-                rx.vstack(error_box(ResetPasswordState.error),
-                          rx.link("パスワードを忘れた場合", href=routes.FORGOT_PASSWORD, style=styles.link),
-                          spacing="3"),
+                rx.vstack(
+                    error_box(ResetPasswordState.error),
+                    rx.link("パスワードを忘れた場合", href=routes.FORGOT_PASSWORD, style=styles.link),
+                    spacing="3",
+                ),
             ),
         ),
         spacing="4",

@@ -22,9 +22,13 @@ PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM = "pw_current_password", "new_pas
 MAIL_CURRENT, NEW_EMAIL = "mail_current_password", "new_email"
 CURRENT_LABEL = "現在のパスワード"
 LABELS = {
-    ID_CURRENT: CURRENT_LABEL, NEW_LOGIN_ID: "新しいログインID",
-    PW_CURRENT: CURRENT_LABEL, NEW_PASSWORD: "新しいパスワード", NEW_PASSWORD_CONFIRM: "新しいパスワード(確認)",
-    MAIL_CURRENT: CURRENT_LABEL, NEW_EMAIL: "新しいメールアドレス",
+    ID_CURRENT: CURRENT_LABEL,
+    NEW_LOGIN_ID: "新しいログインID",
+    PW_CURRENT: CURRENT_LABEL,
+    NEW_PASSWORD: "新しいパスワード",
+    NEW_PASSWORD_CONFIRM: "新しいパスワード(確認)",
+    MAIL_CURRENT: CURRENT_LABEL,
+    NEW_EMAIL: "新しいメールアドレス",
 }
 # The core's field names, per form, in the form's order.
 ID_FIELDS = {core.CURRENT: ID_CURRENT, core.LOGIN_ID: NEW_LOGIN_ID}
@@ -62,8 +66,11 @@ def _by_field(errors: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
 
 
 def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"label": LABELS[name], "message": message, "href": f"#{field_id(name)}"}
-            for name, message in errors.items() if message]
+    return [
+        {"label": LABELS[name], "message": message, "href": f"#{field_id(name)}"}
+        for name, message in errors.items()
+        if message
+    ]
 
 
 class AccountSettingsState(rx.State):
@@ -113,13 +120,15 @@ class AccountSettingsState(rx.State):
             yield login_redirect(self)
             return
         current, typed = _text(form, ID_CURRENT), _text(form, NEW_LOGIN_ID)
-        result = await asyncio.to_thread(self._run, core.change_login_id, account.id, current, typed,
-                                         ip=client_ip(self))
+        result = await asyncio.to_thread(
+            self._run, core.change_login_id, account.id, current, typed, ip=client_ip(self)
+        )
         self._clear_messages()
         self.new_login_id = result.value
         if result.ok:
-            self.id_done = (f"ログインIDを「{result.value}」に変更しました。"
-                            "次回から新しいログインIDでログインしてください。")
+            self.id_done = (
+                f"ログインIDを「{result.value}」に変更しました。次回から新しいログインIDでログインしてください。"
+            )
             self.new_login_id = ""
             self._refresh(account)
         else:
@@ -136,8 +145,15 @@ class AccountSettingsState(rx.State):
             yield login_redirect(self)
             return
         result = await asyncio.to_thread(
-            self._run, core.change_password, account.id, _text(form, PW_CURRENT), _text(form, NEW_PASSWORD),
-            _text(form, NEW_PASSWORD_CONFIRM), keep_token=await current_token(self), ip=client_ip(self))
+            self._run,
+            core.change_password,
+            account.id,
+            _text(form, PW_CURRENT),
+            _text(form, NEW_PASSWORD),
+            _text(form, NEW_PASSWORD_CONFIRM),
+            keep_token=await current_token(self),
+            ip=client_ip(self),
+        )
         self._clear_messages()
         if result.ok:
             self.pw_done = "パスワードを変更しました。この画面以外の端末では、ログアウトしました。"
@@ -154,8 +170,14 @@ class AccountSettingsState(rx.State):
         if account is None:
             yield login_redirect(self)
             return
-        result = await asyncio.to_thread(self._run, core.request_email_change, account.id,
-                                         _text(form, MAIL_CURRENT), _text(form, NEW_EMAIL, 254), ip=client_ip(self))
+        result = await asyncio.to_thread(
+            self._run,
+            core.request_email_change,
+            account.id,
+            _text(form, MAIL_CURRENT),
+            _text(form, NEW_EMAIL, 254),
+            ip=client_ip(self),
+        )
         self._clear_messages()
         self.new_email = result.value
         notices: tuple[recovery.Mail, ...] = ()
@@ -169,8 +191,10 @@ class AccountSettingsState(rx.State):
                 self.errors = {**NO_ERRORS, NEW_EMAIL: MAIL_FAILED}
                 self.mail_summary = _summary(self.errors)
             else:
-                self.mail_done = (f"{result.value} 宛てに確認メールを送信しました。メールのURLを開き、"
-                                  "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。")
+                self.mail_done = (
+                    f"{result.value} 宛てに確認メールを送信しました。メールのURLを開き、"
+                    "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。"
+                )
                 self.new_email = ""
                 notices = tuple(rest)
             self._refresh(account)
@@ -194,8 +218,9 @@ class AccountSettingsState(rx.State):
 
         ended = await asyncio.to_thread(run)
         self._clear_messages()
-        self.others_done = (f"他の端末（{ended}件）からログアウトしました。" if ended
-                            else "ほかにログイン中の端末はありませんでした。")
+        self.others_done = (
+            f"他の端末（{ended}件）からログアウトしました。" if ended else "ほかにログイン中の端末はありませんでした。"
+        )
         return None
 
     @staticmethod

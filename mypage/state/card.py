@@ -18,10 +18,14 @@ from mypage.state.auth import client_ip, login_redirect, require_account
 MESSAGES = {
     payments.Outcome.CHANGED: "クレジットカードを変更しました。",
     payments.Outcome.CANCELLED: "クレジットカードの変更を取りやめました。登録内容は変わっていません。",
-    payments.Outcome.INVALID: ("このお手続きは無効か、有効期限が切れています。登録内容は変わっていません。"
-                               "お手数ですが、もう一度「カードを変更する」からお手続きください。"),
-    payments.Outcome.FAILED: ("カード会社との通信ができなかったため、クレジットカードを変更できませんでした。"
-                              "しばらくしてから、もう一度お試しください。"),
+    payments.Outcome.INVALID: (
+        "このお手続きは無効か、有効期限が切れています。登録内容は変わっていません。"
+        "お手数ですが、もう一度「カードを変更する」からお手続きください。"
+    ),
+    payments.Outcome.FAILED: (
+        "カード会社との通信ができなかったため、クレジットカードを変更できませんでした。"
+        "しばらくしてから、もう一度お試しください。"
+    ),
 }
 
 
@@ -83,8 +87,15 @@ class CardState(rx.State):
 
         def work() -> payments.Outcome:
             with db.session() as s:
-                return payments.finish_checkout(s, payments.gateway(), account, state=first("state"),
-                                                token=first("token"), result=first("result"), ip=ip)
+                return payments.finish_checkout(
+                    s,
+                    payments.gateway(),
+                    account,
+                    state=first("state"),
+                    token=first("token"),
+                    result=first("result"),
+                    ip=ip,
+                )
 
         outcome = await asyncio.to_thread(work)
         self.message = MESSAGES[outcome]

@@ -22,8 +22,9 @@ NOTICES = {
 def _attempt(login_id: str, password: str, ip: str, captcha_id: str, answer: str) -> tuple[Outcome, str | None]:
     """The login check and, on success, the one-time ticket; in a thread, as bcrypt takes a while."""
     with db.session() as s:
-        outcome = login.attempt(s, login_id, password, ip=ip, captcha_id=captcha_id or None,
-                                captcha_answer=answer or None)
+        outcome = login.attempt(
+            s, login_id, password, ip=ip, captcha_id=captcha_id or None, captcha_answer=answer or None
+        )
         ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
     return outcome, ticket
 

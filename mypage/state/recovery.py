@@ -51,8 +51,9 @@ class ForgotIdState(RecoveryForm, rx.State):
     @rx.event
     async def submit(self, form: dict):
         """送信する: お客様番号 + メールアドレス1."""
-        async for update in self._submit("id", str(form.get("customer_number", "")), str(form.get("email", "")),
-                                         "お客様番号"):
+        async for update in self._submit(
+            "id", str(form.get("customer_number", "")), str(form.get("email", "")), "お客様番号"
+        ):
             yield update
 
 
@@ -62,8 +63,9 @@ class ForgotPasswordState(RecoveryForm, rx.State):
     @rx.event
     async def submit(self, form: dict):
         """送信する: ログインID + メールアドレス1."""
-        async for update in self._submit("password", str(form.get("login_id", "")), str(form.get("email", "")),
-                                         "ログインID"):
+        async for update in self._submit(
+            "password", str(form.get("login_id", "")), str(form.get("email", "")), "ログインID"
+        ):
             yield update
 
 

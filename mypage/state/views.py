@@ -94,35 +94,74 @@ def status_kind(status: str, label: str) -> str:
 
 def bill_summary(item: billing.Statement) -> BillSummary:
     """The home screen's view of the newest statement."""
-    return BillSummary(item.label, billing.yen(item.total), billing.date_label(item.due_on),
-                       item.status_label, status_kind(item.status, item.status_label))
+    return BillSummary(
+        item.label,
+        billing.yen(item.total),
+        billing.date_label(item.due_on),
+        item.status_label,
+        status_kind(item.status, item.status_label),
+    )
 
 
 def statement_row(item: billing.Statement) -> StatementRow:
     """A statement formatted for ご請求明細 and インボイス."""
     return StatementRow(
-        id=item.id, label=item.label, invoice_number=item.invoice_number,
-        issued_on=billing.date_label(item.issued_on), due_on=billing.date_label(item.due_on),
-        payment_method=item.payment_method, status=item.status_label,
+        id=item.id,
+        label=item.label,
+        invoice_number=item.invoice_number,
+        issued_on=billing.date_label(item.issued_on),
+        due_on=billing.date_label(item.due_on),
+        payment_method=item.payment_method,
+        status=item.status_label,
         status_kind=status_kind(item.status, item.status_label),
-        subtotal=billing.yen(item.subtotal), tax=billing.yen(item.tax), total=billing.yen(item.total),
+        subtotal=billing.yen(item.subtotal),
+        tax=billing.yen(item.tax),
+        total=billing.yen(item.total),
         has_reduced=item.has_reduced,
-        lines=[LineRow(line.description, f"{line.quantity:,}", billing.yen(line.unit_price),
-                       billing.yen(line.amount), f"{line.tax_rate}%", line.reduced) for line in item.lines],
-        rates=[RateRow(f"{r.rate}%対象" + ("（軽減税率）" if r.rate == billing.REDUCED_RATE else ""),
-                       billing.yen(r.subtotal), billing.yen(r.tax)) for r in item.rates],
-        csv_url=statement_csv_url(item.id), pdf_url=invoice_pdf_url(item.id),
+        lines=[
+            LineRow(
+                line.description,
+                f"{line.quantity:,}",
+                billing.yen(line.unit_price),
+                billing.yen(line.amount),
+                f"{line.tax_rate}%",
+                line.reduced,
+            )
+            for line in item.lines
+        ],
+        rates=[
+            RateRow(
+                f"{r.rate}%対象" + ("（軽減税率）" if r.rate == billing.REDUCED_RATE else ""),
+                billing.yen(r.subtotal),
+                billing.yen(r.tax),
+            )
+            for r in item.rates
+        ],
+        csv_url=statement_csv_url(item.id),
+        pdf_url=invoice_pdf_url(item.id),
     )
 
 
 def service_row(item: contract.ContractLine) -> ServiceRow:
     """A service formatted for ご契約内容参照."""
-    return ServiceRow(item.kind_label, item.plan, billing.date_label(item.started_on),
-                      billing.yen(item.monthly_fee), billing.yen(item.fee_with_tax), f"{item.tax_rate}%")
+    return ServiceRow(
+        item.kind_label,
+        item.plan,
+        billing.date_label(item.started_on),
+        billing.yen(item.monthly_fee),
+        billing.yen(item.fee_with_tax),
+        f"{item.tax_rate}%",
+    )
 
 
 def notice_row(item: notices.NoticeView, with_body: bool = False) -> NoticeRow:
     """A notice formatted for a list (no body) or its own page."""
     date = datetime_label(item.starts_at).split(" ")[0]
-    return NoticeRow(item.id, item.title, item.body if with_body else "", date, item.read,
-                     routes.NOTICE_DETAIL.replace("[notice_id]", str(item.id)))
+    return NoticeRow(
+        item.id,
+        item.title,
+        item.body if with_body else "",
+        date,
+        item.read,
+        routes.NOTICE_DETAIL.replace("[notice_id]", str(item.id)),
+    )

@@ -43,12 +43,19 @@ def new_account(app, *, status: str = "active", name: str = "八甲田 次郎") 
     """A customer with an account of its own, so that tests never share lockouts or passwords."""
     login_id = f"t{uuid.uuid4().hex[:10]}{next(_serial)}"
     with app.db() as db:
-        customer = Customer(customer_number=f"8{uuid.uuid4().int % 10**9:09d}", name=name,
-                            email=f"{login_id}@example.jp")
+        customer = Customer(
+            customer_number=f"8{uuid.uuid4().int % 10**9:09d}", name=name, email=f"{login_id}@example.jp"
+        )
         db.add(customer)
         db.flush()
-        account = Account(customer_id=customer.id, login_id=login_id, login_id_folded=login_id.lower(),
-                          password_hash=hash_password(PASSWORD), email=f"{login_id}@example.jp", status=status)
+        account = Account(
+            customer_id=customer.id,
+            login_id=login_id,
+            login_id_folded=login_id.lower(),
+            password_hash=hash_password(PASSWORD),
+            email=f"{login_id}@example.jp",
+            status=status,
+        )
         db.add(account)
         db.commit()
         return account
@@ -70,8 +77,9 @@ def open_login(app, page: Page, path: str = routes.LOGIN) -> None:
     expect(page.get_by_role("heading", level=1, name="マイページログイン")).to_be_visible()
 
 
-def submit_login(page: Page, login_id: str, password: str, captcha: str | None = None, *,
-                 refused: bool = False) -> None:
+def submit_login(
+    page: Page, login_id: str, password: str, captcha: str | None = None, *, refused: bool = False
+) -> None:
     """Fill in and press ログイン; with refused=True, wait until the server has answered."""
     page.get_by_label("ログインID").fill(login_id)
     page.get_by_label("パスワード").fill(password)

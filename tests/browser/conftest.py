@@ -23,8 +23,9 @@ from tests.support import TMP, free_port
 GATEWAY_SECRET = "browser-tests-gateway-secret-0123456789abcdef"
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600,
-                   paths: tuple[str, ...] = ("/", "/ping")) -> None:
+def _wait_until_up(
+    url: str, process: subprocess.Popen, log: Path, timeout: float = 600, paths: tuple[str, ...] = ("/", "/ping")
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -57,8 +58,14 @@ def gateway_url() -> str:
     env = {**os.environ, "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET}
     log = TMP / "gateway.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "mypage.testgateway", "--port", str(port)], cwd=ROOT,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mypage.testgateway", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(url, process, log, timeout=60, paths=("/ping",))
         yield url
@@ -89,16 +96,32 @@ def app(smtp_server, gateway_url) -> App:
         "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET,
     }
     for step in (["db", "upgrade"], ["demo", "--json"]):
-        done = subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stderr
     demo = json.loads(done.stdout)
     log = TMP / "app.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_until_up(url, process, log)
@@ -146,5 +169,3 @@ def any_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
 def mobile_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
     """A fresh browser context at 375 px."""
     yield from _open_page(browser, WIDTHS["mobile"], request)
-
-

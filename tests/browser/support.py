@@ -49,7 +49,11 @@ class App:
         """Run the `mypage` command against the portal's database."""
         return subprocess.run(
             [sys.executable, "-m", "mypage.cli", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     def db(self) -> Session:
@@ -98,9 +102,24 @@ def running_portal(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iter
     url = f"http://localhost:{port}"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         wait_until_up(url, process, log)

@@ -119,8 +119,11 @@ def test_change_password_signs_out_the_other_devices(app, mobile_page: Page, bro
     open_settings(app, page)
     section = form(page, "パスワード変更")
     section.get_by_role("button", name="パスワードを変更する").click()
-    for message in ("現在のパスワードを入力してください。", "パスワードを入力してください。",
-                    "確認のため、再度、パスワードの入力をお願いします。"):
+    for message in (
+        "現在のパスワードを入力してください。",
+        "パスワードを入力してください。",
+        "確認のため、再度、パスワードの入力をお願いします。",
+    ):
         expect(section.get_by_role("alert").filter(has_text=message).first).to_be_visible()
     accessible(page)
     section.get_by_label("現在のパスワード").fill(PASSWORD)
@@ -186,8 +189,12 @@ def test_change_email_by_the_link_sent_to_the_new_address(app, page: Page, mail)
     expect(page.get_by_role("status").filter(has_text=f"メールアドレスを {new_email} に変更しました。")).to_be_visible()
     assert reload_account(app, account).email == new_email
     with app.db() as db:
-        assert db.exec(select(EmailToken).where(EmailToken.account_id == account.id,
-                                                EmailToken.purpose == "email_change")).one().used_at is not None
+        assert (
+            db.exec(select(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == "email_change"))
+            .one()
+            .used_at
+            is not None
+        )
     assert "メールアドレス変更のお知らせ" in str(mail.wait_for(account.email, count=2)["Subject"])
     mail.wait_for(new_email, count=2)
 

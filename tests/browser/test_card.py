@@ -27,8 +27,9 @@ def log_in(app, page: Page, account: Account) -> None:
     with app.db() as db:
         token = sessions.start(db, account.id)
         db.commit()
-    page.context.add_cookies([{"name": sessions.cookie_name(), "value": token, "url": app.url,
-                               "httpOnly": True, "sameSite": "Strict"}])
+    page.context.add_cookies(
+        [{"name": sessions.cookie_name(), "value": token, "url": app.url, "httpOnly": True, "sameSite": "Strict"}]
+    )
 
 
 def watch_websockets(page: Page) -> list[str]:
@@ -103,7 +104,7 @@ def test_change_card_through_the_gateway(app, page: Page, mail):
     expect(page.get_by_text("クレジットカードを変更しました。")).to_have_count(0)
 
     assert frames, "the portal's websocket frames were not seen"
-    spaced = " ".join(GOOD[i:i + 4] for i in range(0, 16, 4))
+    spaced = " ".join(GOOD[i : i + 4] for i in range(0, 16, 4))
     assert not [f for f in frames if GOOD in f or BAD in f or spaced in f]
 
 

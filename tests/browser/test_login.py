@@ -47,8 +47,9 @@ def test_login_lands_on_home_with_an_httponly_strict_cookie(app, any_page: Page)
     with app.db() as db:
         row = db.exec(select(UserSession).where(UserSession.token_hash == hash_token(cookie["value"]))).one()
         assert row.account_id == account.id and row.ip == "127.0.0.1"
-        assert db.exec(select(AuditEvent).where(AuditEvent.kind == "login_ok",
-                                                AuditEvent.account_id == account.id)).first()
+        assert db.exec(
+            select(AuditEvent).where(AuditEvent.kind == "login_ok", AuditEvent.account_id == account.id)
+        ).first()
 
 
 def test_every_login_gets_a_new_token(app, page: Page):
@@ -185,8 +186,9 @@ def test_logout_revokes_clears_and_the_back_button_shows_nothing(app, page: Page
     expect(page).to_have_url(url_of(routes.LOGIN))
     expect(page.get_by_text("八甲田 次郎")).to_have_count(0)
     # The old cookie, if someone had kept it, opens nothing either.
-    page.context.add_cookies([{"name": sessions.cookie_name(), "value": token, "url": app.url,
-                               "httpOnly": True, "sameSite": "Strict"}])
+    page.context.add_cookies(
+        [{"name": sessions.cookie_name(), "value": token, "url": app.url, "httpOnly": True, "sameSite": "Strict"}]
+    )
     page.goto(app(routes.HOME))
     expect(page).to_have_url(url_of(routes.LOGIN))
 
@@ -319,7 +321,11 @@ def test_a_page_on_another_origin_cannot_act_with_the_cookie(app, page: Page):
     token = session_cookie(page)["value"]
     evil = "http://evil.example/"
     ws_url = app.url.replace("http", "ws") + "/_event/?EIO=4&transport=websocket"
-    page.route(evil, lambda route: route.fulfill(content_type="text/html", body=f"""
+    page.route(
+        evil,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f"""
         <html><body>
         <form id="f" method="post" action="{app(routes.SESSION_END)}" target="sink"></form>
         <iframe name="sink"></iframe>
@@ -330,7 +336,9 @@ def test_a_page_on_another_origin_cannot_act_with_the_cookie(app, page: Page):
             ws.onerror = () => resolve("refused");
         }});
         document.getElementById("f").submit();
-        </script></body></html>"""))
+        </script></body></html>""",
+        ),
+    )
     page.goto(evil)
     assert page.evaluate("window.result") == "refused"
     page.wait_for_timeout(500)

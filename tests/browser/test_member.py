@@ -30,8 +30,9 @@ def log_in(app, page: Page, login_id: str = REGISTERED) -> Account:
         account = db.exec(select(Account).where(Account.login_id == login_id)).one()
         token = sessions.start(db, account.id)
         db.commit()
-    page.context.add_cookies([{"name": sessions.cookie_name(), "value": token, "url": app.url,
-                               "httpOnly": True, "sameSite": "Strict"}])
+    page.context.add_cookies(
+        [{"name": sessions.cookie_name(), "value": token, "url": app.url, "httpOnly": True, "sameSite": "Strict"}]
+    )
     return account
 
 
@@ -62,9 +63,16 @@ def empty_member(app) -> str:
         customer = Customer(customer_number=EMPTY_NUMBER, name="空 太郎", kana="カラ タロウ")
         db.add(customer)
         db.flush()
-        db.add(Account(customer_id=customer.id, login_id="empty01", login_id_folded="empty01",
-                       password_hash=security.hash_password("unused-Passw0rd"), email="empty@example.jp",
-                       status="active"))
+        db.add(
+            Account(
+                customer_id=customer.id,
+                login_id="empty01",
+                login_id_folded="empty01",
+                password_hash=security.hash_password("unused-Passw0rd"),
+                email="empty@example.jp",
+                status="active",
+            )
+        )
         db.commit()
     return "empty01"
 
@@ -123,7 +131,8 @@ def test_bills_chart_table_years_and_csv(app, any_page: Page):
     expect(table.get_by_role("row").nth(24)).to_contain_text(billing.yen(latest[0].total))
     newest = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=latest[0].label))
     expect(newest.get_by_role("row", name=re.compile("ご請求金額（税込）"))).to_contain_text(
-        billing.yen(latest[0].total))
+        billing.yen(latest[0].total)
+    )
     assert fits_the_width(page)
     assert_accessible(page)
 
@@ -154,8 +163,7 @@ def test_invoice_pdf_download(app, any_page: Page):
         page.get_by_role("link", name=f"PDFダウンロード（{latest[0].label}）").click()
     assert download.value.suggested_filename == f"invoice-{latest[0].invoice_number}.pdf"
     text = pypdf.PdfReader(download.value.path()).pages[0].extract_text()
-    for item in ("十和田 花子 様", "登録番号：T1234567890123", latest[0].invoice_number,
-                 billing.yen(latest[0].total)):
+    for item in ("十和田 花子 様", "登録番号：T1234567890123", latest[0].invoice_number, billing.yen(latest[0].total)):
         assert item in text
     assert fits_the_width(page)
 
@@ -198,8 +206,10 @@ def test_another_customers_invoice_is_not_found(app, page: Page):
         assert page.request.get(app(url(10**9))).status == 404
 
 
-@pytest.mark.parametrize("path", [routes.HOME, routes.CONTRACT, routes.BILLS, routes.INVOICES, routes.NOTICES,
-                                  routes.CARD, routes.ACCOUNT_SETTINGS])
+@pytest.mark.parametrize(
+    "path",
+    [routes.HOME, routes.CONTRACT, routes.BILLS, routes.INVOICES, routes.NOTICES, routes.CARD, routes.ACCOUNT_SETTINGS],
+)
 def test_member_pages_need_a_login(app, page: Page, path: str):
     page.goto(app(path))
     expect(page).to_have_url(re.compile(r"/(\?.*)?$"))

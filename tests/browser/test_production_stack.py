@@ -52,8 +52,14 @@ def stack(smtp_server):
             "PORT": str(port),
         }
         for step in (["db", "upgrade"], ["demo", "--json"]):
-            done = subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=tree, env=env,
-                                  capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [sys.executable, "-m", "mypage.cli", *step],
+                cwd=tree,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             assert done.returncode == 0, done.stderr
         demo = json.loads(done.stdout)
         with running_portal(tree, env, port, TMP / "stack.log") as url:
@@ -66,8 +72,9 @@ def test_a_subscriber_logs_in_and_reads_bills_on_postgres_and_redis(stack, page:
     page.goto(url + routes.LOGIN)
     wait_for_app(page)
     # Full-width, upper-case ID: converted and matched ignoring case, on PostgreSQL too.
-    page.get_by_label("ログインID").fill(registered["login_id"].upper().translate(
-        {c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+    page.get_by_label("ログインID").fill(
+        registered["login_id"].upper().translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    )
     page.get_by_label("パスワード").fill(registered["password"])
     page.get_by_role("button", name="ログイン").click()
     expect(page).to_have_url(re.compile(re.escape(url + routes.HOME)))

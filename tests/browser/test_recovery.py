@@ -52,11 +52,11 @@ def test_forgot_login_id_mails_it_to_the_registered_address(app, any_page: Page,
 def test_same_answer_whether_or_not_anything_matched(app, page: Page, mail, path):
     account = new_account(app)
     answers = []
-    for first, email in ((customer_number(app, account) if path == routes.FORGOT_ID else account.login_id,
-                          account.email),
-                         ("9999999999" if path == routes.FORGOT_ID else "nobody00", "nobody@example.jp"),
-                         (customer_number(app, account) if path == routes.FORGOT_ID else account.login_id,
-                          "someone.else@example.jp")):
+    for first, email in (
+        (customer_number(app, account) if path == routes.FORGOT_ID else account.login_id, account.email),
+        ("9999999999" if path == routes.FORGOT_ID else "nobody00", "nobody@example.jp"),
+        (customer_number(app, account) if path == routes.FORGOT_ID else account.login_id, "someone.else@example.jp"),
+    ):
         page.goto(app(path))
         wait_for_app(page)
         label = "お客様番号" if path == routes.FORGOT_ID else "ログインID"
@@ -97,8 +97,9 @@ def test_password_reset_through_the_mailed_link(app, any_page: Page, browser, ma
         expect(page.get_by_role("heading", level=1, name="パスワードの再設定")).to_be_visible()
         expect(page.get_by_label("新しいパスワード")).to_be_visible()
     with app.db() as db:
-        row = db.exec(select(EmailToken).where(EmailToken.account_id == account.id,
-                                               EmailToken.purpose == recovery.RESET_PURPOSE)).one()
+        row = db.exec(
+            select(EmailToken).where(EmailToken.account_id == account.id, EmailToken.purpose == recovery.RESET_PURPOSE)
+        ).one()
         assert row.used_at is None
     assert "token=" not in page.url  # the token left the address bar once the page had read it
     accessible(page)

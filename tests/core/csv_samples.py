@@ -5,8 +5,10 @@ CUSTOMERS = f"""{CUSTOMER_HEADER}
 3000000001,八戸 次郎,ﾊﾁﾉﾍ ｼﾞﾛｳ,Jiro@Example.JP,０３１-０００１,青森県八戸市類家１－１,0178-11-0001
 3000000002,五所川原 三郎,ゴショガワラ サブロウ,,0370001,"青森県五所川原市1-2, 3F",
 """
-BILL_HEADER = ("customer_number,period,invoice_number,issued_on,due_on,payment_method,status,description,"
-               "quantity,unit_price,amount,tax_rate")
+BILL_HEADER = (
+    "customer_number,period,invoice_number,issued_on,due_on,payment_method,status,description,"
+    "quantity,unit_price,amount,tax_rate"
+)
 BILLS = f"""{BILL_HEADER}
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ACTテレビ 基本料金,1,3000,3000,10
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,scheduled,ミネラルウォーター定期便,2,800,1600,8

@@ -51,8 +51,9 @@ def test_every_change_needs_the_current_password(dbs, account, change):
 
 def test_wrong_current_passwords_count_toward_the_login_lockout(dbs, account):
     for i in range(login.FAILURES_TO_LOCK - 1):
-        result = settings_core.change_login_id(dbs, account.id, "wrong-pass1", "Hanako02", ip="192.0.2.1",
-                                               now=T0 + dt.timedelta(seconds=i))
+        result = settings_core.change_login_id(
+            dbs, account.id, "wrong-pass1", "Hanako02", ip="192.0.2.1", now=T0 + dt.timedelta(seconds=i)
+        )
         assert result.errors[CURRENT] == settings_core.CURRENT_WRONG
     result = settings_core.change_login_id(dbs, account.id, "wrong-pass1", "Hanako02", now=T0)
     assert "停止しています" in result.errors[CURRENT]
@@ -85,15 +86,18 @@ def test_change_login_id_converts_audits_and_notifies(dbs, account):
     assert login.attempt(dbs, "Taro01", OLD, ip="192.0.2.3", now=T0).status == login.INVALID
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("", "ログインIDを入力してください。"),
-    ("abc", "半角英数4文字以上20文字以内"),
-    ("a" * 21, "半角英数4文字以上20文字以内"),
-    ("taro-01", "半角英数4文字以上20文字以内"),
-    ("たろう0001", "半角英数4文字以上20文字以内"),
-    ("Taro01", settings_core.LOGIN_ID_SAME),
-    ("kumo2024", settings_core.LOGIN_ID_IN_PASSWORD),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "ログインIDを入力してください。"),
+        ("abc", "半角英数4文字以上20文字以内"),
+        ("a" * 21, "半角英数4文字以上20文字以内"),
+        ("taro-01", "半角英数4文字以上20文字以内"),
+        ("たろう0001", "半角英数4文字以上20文字以内"),
+        ("Taro01", settings_core.LOGIN_ID_SAME),
+        ("kumo2024", settings_core.LOGIN_ID_IN_PASSWORD),
+    ],
+)
 def test_bad_login_ids(dbs, account, typed, message):
     result = settings_core.change_login_id(dbs, account.id, OLD, typed, now=T0)
     assert message in result.errors[LOGIN_ID] and CURRENT not in result.errors
@@ -123,8 +127,16 @@ def test_a_stale_pending_registration_does_not_hold_the_id(dbs, account):
 def test_change_password_keeps_this_session_and_ends_the_others(dbs, account):
     mine = sessions.start(dbs, account.id, now=T0)
     other = sessions.start(dbs, account.id, now=T0)
-    result = settings_core.change_password(dbs, account.id, OLD, "Ｓａｋｕｒａ７Ｍｉｚｕｕｍｉ", NEW,
-                                           keep_token=mine, ip="192.0.2.1", now=T0 + dt.timedelta(minutes=1))
+    result = settings_core.change_password(
+        dbs,
+        account.id,
+        OLD,
+        "Ｓａｋｕｒａ７Ｍｉｚｕｕｍｉ",
+        NEW,
+        keep_token=mine,
+        ip="192.0.2.1",
+        now=T0 + dt.timedelta(minutes=1),
+    )
     assert result.ok
     dbs.commit()
     after = fresh(dbs, account)
@@ -145,20 +157,24 @@ def test_a_pending_reset_link_dies_with_the_change(dbs, account):
 
     sent = recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip="192.0.2.1", now=T0)
     token = sent.body.split("token=")[1].split()[0]
-    assert settings_core.change_password(dbs, account.id, OLD, NEW, NEW, keep_token=None,
-                                         now=T0 + dt.timedelta(minutes=1)).ok
+    assert settings_core.change_password(
+        dbs, account.id, OLD, NEW, NEW, keep_token=None, now=T0 + dt.timedelta(minutes=1)
+    ).ok
     assert recovery.check_reset_token(dbs, token, T0 + dt.timedelta(minutes=2)) is None
 
 
-@pytest.mark.parametrize(("new", "confirm", "field", "message"), [
-    ("", "", PASSWORD, "パスワードを入力してください。"),
-    ("abc", "abc", PASSWORD, "半角英数"),
-    ("password1", "password1", PASSWORD, "推測されやすい"),
-    ("Taro01xyz9Q", "Taro01xyz9Q", PASSWORD, "ログインIDを含める"),
-    (OLD, OLD, PASSWORD, settings_core.PASSWORD_SAME),
-    (NEW, "", PASSWORD_CONFIRM, "再度、パスワードの入力"),
-    (NEW, NEW + "x", PASSWORD_CONFIRM, "一致しません"),
-])
+@pytest.mark.parametrize(
+    ("new", "confirm", "field", "message"),
+    [
+        ("", "", PASSWORD, "パスワードを入力してください。"),
+        ("abc", "abc", PASSWORD, "半角英数"),
+        ("password1", "password1", PASSWORD, "推測されやすい"),
+        ("Taro01xyz9Q", "Taro01xyz9Q", PASSWORD, "ログインIDを含める"),
+        (OLD, OLD, PASSWORD, settings_core.PASSWORD_SAME),
+        (NEW, "", PASSWORD_CONFIRM, "再度、パスワードの入力"),
+        (NEW, NEW + "x", PASSWORD_CONFIRM, "一致しません"),
+    ],
+)
 def test_bad_new_passwords(dbs, account, new, confirm, field, message):
     token = sessions.start(dbs, account.id, now=T0)
     result = settings_core.change_password(dbs, account.id, OLD, new, confirm, keep_token=None, now=T0)
@@ -210,8 +226,12 @@ def test_an_expired_or_unknown_link_changes_nothing(dbs, account):
     token = link_token(result.mails[0])
     late = T0 + dt.timedelta(hours=24, seconds=1)
     assert settings_core.email_link_status(dbs, token, late)[0] == settings_core.EXPIRED
-    for bad, status in ((token, settings_core.EXPIRED), ("nope", settings_core.UNKNOWN), ("", settings_core.UNKNOWN),
-                        ("x" * 500, settings_core.UNKNOWN)):
+    for bad, status in (
+        (token, settings_core.EXPIRED),
+        ("nope", settings_core.UNKNOWN),
+        ("", settings_core.UNKNOWN),
+        ("x" * 500, settings_core.UNKNOWN),
+    ):
         with pytest.raises(accounts.TokenError) as refused:
             settings_core.confirm_email_change(dbs, bad, now=late)
         assert refused.value.status == status
@@ -234,13 +254,16 @@ def test_a_reset_link_for_the_old_address_dies_with_the_change(dbs, account):
     assert recovery.check_reset_token(dbs, sent.body.split("token=")[1].split()[0], T0) is None
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("", "新しいメールアドレスを入力してください。"),
-    ("taro@", "形式が正しくありません"),
-    ("taro example.jp", "形式が正しくありません"),
-    ("a" * 250 + "@example.jp", "長すぎます"),
-    ("TARO@example.jp", settings_core.EMAIL_SAME),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "新しいメールアドレスを入力してください。"),
+        ("taro@", "形式が正しくありません"),
+        ("taro example.jp", "形式が正しくありません"),
+        ("a" * 250 + "@example.jp", "長すぎます"),
+        ("TARO@example.jp", settings_core.EMAIL_SAME),
+    ],
+)
 def test_bad_new_addresses(dbs, account, typed, message):
     result = settings_core.request_email_change(dbs, account.id, OLD, typed, now=T0)
     assert message in result.errors[EMAIL] and not result.mails
@@ -252,8 +275,9 @@ def test_email_requests_are_limited_per_hour(dbs, account):
         assert settings_core.request_email_change(dbs, account.id, OLD, f"n{i}@example.jp", now=T0).ok
     result = settings_core.request_email_change(dbs, account.id, OLD, "late@example.jp", now=T0)
     assert result.errors[EMAIL] == settings_core.EMAIL_THROTTLED
-    assert settings_core.request_email_change(dbs, account.id, OLD, "late@example.jp",
-                                              now=T0 + dt.timedelta(minutes=61)).ok
+    assert settings_core.request_email_change(
+        dbs, account.id, OLD, "late@example.jp", now=T0 + dt.timedelta(minutes=61)
+    ).ok
 
 
 def test_sign_out_other_devices(dbs, account):

@@ -18,8 +18,12 @@ from mypage.models import AuthCode, Customer
 from mypage.security import hash_token, normalize_auth_code
 from tests.core.clirun import counts, run
 
-DEMO_CODES = {"1000000001": "Ab3DeF4gH5jK", "1000000002": "Nq7RsT8uV9wX", "1000000003": "Yz2aBc3dEf4G",
-              "1000000004": "Hj5KmN6pQr7S"}
+DEMO_CODES = {
+    "1000000001": "Ab3DeF4gH5jK",
+    "1000000002": "Nq7RsT8uV9wX",
+    "1000000003": "Yz2aBc3dEf4G",
+    "1000000004": "Hj5KmN6pQr7S",
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +64,18 @@ def page_texts(path) -> list[str]:
 
 def test_issue_for_named_customers_writes_their_letters(demo, tmp_path):
     out = tmp_path / "letters.pdf"
-    done = run(demo, "codes", "issue", "--customer", "1000000002", "--customer", "１０００００００01",
-               "--letters", str(out), "--json")
+    done = run(
+        demo,
+        "codes",
+        "issue",
+        "--customer",
+        "1000000002",
+        "--customer",
+        "１０００００００01",
+        "--letters",
+        str(out),
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["letters"] == str(out)
@@ -96,8 +110,7 @@ def test_plain_output_names_the_customers_but_not_the_codes(demo, tmp_path):
 
 def test_all_without_account_skips_the_registered_customer(demo, tmp_path):
     out = tmp_path / "letters.pdf"
-    done = run(demo, "codes", "issue", "--all-without-account", "--letters", str(out), "--expires-days", "30",
-               "--json")
+    done = run(demo, "codes", "issue", "--all-without-account", "--letters", str(out), "--expires-days", "30", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert [c["customer_number"] for c in data["codes"]] == ["1000000001", "1000000002", "1000000003"]

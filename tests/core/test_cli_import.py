@@ -25,8 +25,14 @@ def test_import_customers_then_bills_and_again(database_url, files):
     assert done.stdout.strip() == "customers: 2 created, 0 updated, 0 unchanged (read as cp932)"
     done = run(database_url, "import", "bills", str(files / "bills.csv"), "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"kind": "invoices", "created": 3, "updated": 0, "unchanged": 0, "lines": 5,
-                                       "encoding": "utf-8"}
+    assert json.loads(done.stdout) == {
+        "kind": "invoices",
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "lines": 5,
+        "encoding": "utf-8",
+    }
     after = counts(database_url)
     assert (after["customer"], after["invoice"], after["invoice_line"]) == (2, 3, 5)
     again = run(database_url, "import", "bills", str(files / "bills.csv"))

@@ -37,8 +37,7 @@ def test_ticket_becomes_an_httponly_strict_cookie(client, dbs):
     account = make_account(dbs)
     ticket = sessions.issue_ticket(dbs, account.id)
     dbs.commit()
-    response = client.post(routes.SESSION_START, data={"ticket": ticket, "next": "/bills"},
-                           headers={"Origin": ORIGIN})
+    response = client.post(routes.SESSION_START, data={"ticket": ticket, "next": "/bills"}, headers={"Origin": ORIGIN})
     assert response.status_code == 303
     assert response.headers["location"] == "/bills"
     cookie = response.headers["set-cookie"]
@@ -58,8 +57,9 @@ def test_session_start_refuses_other_origins_and_outside_next(client, dbs):
     dbs.commit()
     for headers in ({"Origin": "https://evil.example"}, {}):
         assert client.post(routes.SESSION_START, data={"ticket": ticket}, headers=headers).status_code == 403
-    response = client.post(routes.SESSION_START, data={"ticket": ticket, "next": "//evil.example/x"},
-                           headers={"Origin": ORIGIN})
+    response = client.post(
+        routes.SESSION_START, data={"ticket": ticket, "next": "//evil.example/x"}, headers={"Origin": ORIGIN}
+    )
     assert response.headers["location"] == routes.HOME
     assert "set-cookie" not in client.get(routes.SESSION_START).headers  # only a POST starts a session
 
@@ -69,8 +69,9 @@ def test_new_login_revokes_the_old_session(client, dbs):
     old = sessions.start(dbs, account.id)
     ticket = sessions.issue_ticket(dbs, account.id)
     dbs.commit()
-    client.post(routes.SESSION_START, data={"ticket": ticket}, headers={"Origin": ORIGIN,
-                                                                     "Cookie": f"mypage_session={old}"})
+    client.post(
+        routes.SESSION_START, data={"ticket": ticket}, headers={"Origin": ORIGIN, "Cookie": f"mypage_session={old}"}
+    )
     dbs.expire_all()
     assert sessions.resolve(dbs, old) is None
 
@@ -106,8 +107,9 @@ def test_security_headers_everywhere_and_no_store_on_member_pages(client):
 def test_websocket_from_another_origin_is_refused(client):
     with client.websocket_connect("/_event", headers={"Origin": ORIGIN}) as ws:
         assert ws.receive_text() == "hello"
-    with pytest.raises(WebSocketDisconnect), client.websocket_connect(
-        "/_event", headers={"Origin": "https://evil.example"}
+    with (
+        pytest.raises(WebSocketDisconnect),
+        client.websocket_connect("/_event", headers={"Origin": "https://evil.example"}),
     ):
         pass
 

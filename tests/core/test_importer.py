@@ -87,7 +87,13 @@ def test_customers_are_created_normalised(dbs):
     assert (summary.created, summary.updated, summary.unchanged, summary.encoding) == (2, 0, 0, "utf-8")
     jiro = customer(dbs, "3000000001")
     assert (jiro.name, jiro.kana, jiro.email, jiro.postal_code, jiro.address, jiro.phone) == (
-        "八戸 次郎", "ハチノヘ ジロウ", "Jiro@example.jp", "031-0001", "青森県八戸市類家1-1", "0178-11-0001")
+        "八戸 次郎",
+        "ハチノヘ ジロウ",
+        "Jiro@example.jp",
+        "031-0001",
+        "青森県八戸市類家1-1",
+        "0178-11-0001",
+    )
     assert jiro.created_at == NOW
     saburo = customer(dbs, "3000000002")
     assert (saburo.postal_code, saburo.address, saburo.email) == ("037-0001", "青森県五所川原市1-2, 3F", "")
@@ -151,10 +157,7 @@ def test_a_bad_customer_row_is_named_and_nothing_is_written(with_customers, row,
 
 
 def test_every_error_of_the_file_is_listed_in_line_order(dbs):
-    data = (f"{CUSTOMER_HEADER}\n"
-            "3000000001,,,bad-mail,,,\n"
-            "3000000002,良い 行,,,,,\n"
-            "3000000001,重複,,,1234,,\n")
+    data = f"{CUSTOMER_HEADER}\n3000000001,,,bad-mail,,,\n3000000002,良い 行,,,,,\n3000000001,重複,,,1234,,\n"
     assert errors_of(lambda: import_customers(dbs, data.encode(), NOW)) == [
         "line 2, name: is required",
         "line 2, email: is not a valid e-mail address: An email address must have an @-sign.",
@@ -200,14 +203,24 @@ def test_bills_are_grouped_into_invoices(with_customers):
     summary = import_bills(dbs, BILLS.encode())
     dbs.commit()
     assert (summary.kind, summary.created, summary.updated, summary.unchanged, summary.lines) == (
-        "invoices", 3, 0, 0, 5)
+        "invoices",
+        3,
+        0,
+        0,
+        5,
+    )
     jiro = customer(dbs, "3000000001")
     october = billing.statements(dbs, jiro.id, dt.date(2026, 11, 25))[0]
     assert (october.invoice_number, october.period, october.issued_on, october.due_on) == (
-        "ACT-3000000001-202610", "2026-10", dt.date(2026, 11, 1), dt.date(2026, 11, 27))
+        "ACT-3000000001-202610",
+        "2026-10",
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 27),
+    )
     assert (october.payment_method, october.status) == ("口座振替", "scheduled")
-    assert [(line.description, line.quantity, line.unit_price, line.amount, line.tax_rate)
-            for line in october.lines] == [
+    assert [
+        (line.description, line.quantity, line.unit_price, line.amount, line.tax_rate) for line in october.lines
+    ] == [
         ("ACTテレビ 基本料金", 1, 3000, 3000, 10),
         ("ミネラルウォーター定期便", 2, 800, 1600, 8),
         ("セット割引", 1, -500, -500, 10),
@@ -215,7 +228,11 @@ def test_bills_are_grouped_into_invoices(with_customers):
     assert october.total == 2500 + 250 + 1600 + 128
     saburo = billing.latest(dbs, customer(dbs, "3000000002").id, dt.date(2026, 11, 25))
     assert (saburo.period, saburo.status, saburo.lines[0].amount, saburo.lines[0].tax_rate) == (
-        "2026-10", "unpaid", 4800, 10)
+        "2026-10",
+        "unpaid",
+        4800,
+        10,
+    )
     assert saburo.lines[0].description == "ACTネット"
 
 
@@ -266,21 +283,27 @@ def test_an_invoice_is_matched_by_customer_and_period_when_renumbered(with_custo
 
 
 BAD_BILL_ROWS = [
-    ("3000000009,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
-     "customer_number: no customer has the number 3000000009"),
+    (
+        "3000000009,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
+        "customer_number: no customer has the number 3000000009",
+    ),
     (",2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "customer_number: is required"),
     ("3000000001,2026-13,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: must be a month YYYY-MM"),
     ("3000000001,202610,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: must be a month YYYY-MM"),
     ("3000000001,,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "period: is required"),
     ("3000000001,2026-10,,2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10", "invoice_number: is required"),
-    ("3000000001,2026-10," + "X" * 31 + ",2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
-     "invoice_number: must be at most 30"),
+    (
+        "3000000001,2026-10," + "X" * 31 + ",2026-11-01,2026-11-27,口座振替,paid,A,1,1,1,10",
+        "invoice_number: must be at most 30",
+    ),
     ("3000000001,2026-10,X-1,2026-11-31,2026-11-27,口座振替,paid,A,1,1,1,10", "issued_on: must be a date YYYY-MM-DD"),
     ("3000000001,2026-10,X-1,2026-11-01,27/11/2026,口座振替,paid,A,1,1,1,10", "due_on: must be a date YYYY-MM-DD"),
     ("3000000001,2026-10,X-1,2026-11-01,2026-10-27,口座振替,paid,A,1,1,1,10", "due_on: 2026-10-27 is before issued_on"),
     ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,,paid,A,1,1,1,10", "payment_method: is required"),
-    ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,done,A,1,1,1,10",
-     "status: must be one of unpaid (未払い), paid (お支払い済み), scheduled (口座振替予定), not 'done'"),
+    (
+        "3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,done,A,1,1,1,10",
+        "status: must be one of unpaid (未払い), paid (お支払い済み), scheduled (口座振替予定), not 'done'",
+    ),
     ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,,1,1,1,10", "description: is required"),
     ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,0,1,1,10", "quantity: must be between 1 and"),
     ("3000000001,2026-10,X-1,2026-11-01,2026-11-27,口座振替,paid,A,1.5,1,1,10", "quantity: must be a whole number"),
@@ -307,12 +330,19 @@ def test_a_bad_bill_row_is_named_and_nothing_is_written(with_customers, row, exp
 
 def test_full_width_values_are_normalised(with_customers):
     dbs = with_customers
-    row = ("３０００００００01,２０２６－１０,ＡＣＴ－１,２０２６／１１／０１,2026-11-27,ｸﾚｼﾞｯﾄｶｰﾄﾞ,ＰＡＩＤ,"
-           "ﾃﾚﾋﾞ,１,\"１,０００\",１０００,１０％")
+    row = (
+        "３０００００００01,２０２６－１０,ＡＣＴ－１,２０２６／１１／０１,2026-11-27,ｸﾚｼﾞｯﾄｶｰﾄﾞ,ＰＡＩＤ,"
+        'ﾃﾚﾋﾞ,１,"１,０００",１０００,１０％'
+    )
     import_bills(dbs, f"{BILL_HEADER}\n{row}\n".encode())
     invoice = dbs.exec(select(Invoice)).one()
     assert (invoice.invoice_number, invoice.period, invoice.issued_on, invoice.payment_method, invoice.status) == (
-        "ACT-1", "2026-10", dt.date(2026, 11, 1), "クレジットカード", "paid")
+        "ACT-1",
+        "2026-10",
+        dt.date(2026, 11, 1),
+        "クレジットカード",
+        "paid",
+    )
     line = dbs.exec(select(InvoiceLine)).one()
     assert (line.description, line.unit_price, line.amount, line.tax_rate) == ("テレビ", 1000, 1000, 10)
 

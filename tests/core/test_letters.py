@@ -59,8 +59,11 @@ def test_issue_gives_one_new_code_per_customer_and_keeps_only_its_hash(dbs, two)
         assert row.code_hash == hash_token(normalize_auth_code(letter.auth_code))
         assert row.expires_at == NOW + dt.timedelta(days=90)
         assert letter.auth_code.replace("-", "") not in row.code_hash
-        assert (letter.name, letter.postal_code, letter.address) == (customer.name, customer.postal_code,
-                                                                     customer.address)
+        assert (letter.name, letter.postal_code, letter.address) == (
+            customer.name,
+            customer.postal_code,
+            customer.address,
+        )
         assert letter.issued_on == dt.date(2026, 11, 25)
         # Expires at 10:00 on 2027-02-23 in Japan: the last whole day is the 22nd.
         assert letter.valid_through == dt.date(2027, 2, 22)
@@ -90,15 +93,35 @@ def test_pdf_has_one_page_per_letter_with_every_item(dbs, two):
     for text, letter, customer in zip(texts, issued, two, strict=True):
         whole = flat(text)
         for required in (
-            brand.name, brand.address, f"TEL {brand.phone}", "9:00～17:30",  # the operator
-            f"〒{customer.postal_code}", customer.address, f"{customer.name} 様",  # the addressee
-            "「マイページ」設定情報のお知らせ", "（マイページ認証コード通知書）", letters.INTRO,
-            "①お客様番号", letter.customer_number, "②認証コード", letters.spaced(letter.auth_code),
-            "文字見本", "大文字", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "小文字", "abcdefghijklmnopqrstuvwxyz",
-            "数字", "1234567890",
-            "注意事項", *letters.CAUTIONS,
-            "ご登録方法", "新規アカウント作成", settings.base_url,
-            "認証コードの有効期限：2027年2月22日まで", letters.REPLACED_NOTE, "発行日：2026年11月25日",
+            brand.name,
+            brand.address,
+            f"TEL {brand.phone}",
+            "9:00～17:30",  # the operator
+            f"〒{customer.postal_code}",
+            customer.address,
+            f"{customer.name} 様",  # the addressee
+            "「マイページ」設定情報のお知らせ",
+            "（マイページ認証コード通知書）",
+            letters.INTRO,
+            "①お客様番号",
+            letter.customer_number,
+            "②認証コード",
+            letters.spaced(letter.auth_code),
+            "文字見本",
+            "大文字",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "小文字",
+            "abcdefghijklmnopqrstuvwxyz",
+            "数字",
+            "1234567890",
+            "注意事項",
+            *letters.CAUTIONS,
+            "ご登録方法",
+            "新規アカウント作成",
+            settings.base_url,
+            "認証コードの有効期限：2027年2月22日まで",
+            letters.REPLACED_NOTE,
+            "発行日：2026年11月25日",
         ):
             assert required in whole, required
         # The code on the page is the one whose hash is stored, and no other code is on it.
@@ -125,8 +148,15 @@ def test_the_code_is_not_in_the_metadata(dbs, two):
 
 
 def test_pdf_is_deterministic_and_white_label():
-    letter = letters.Letter("2000000001", "八戸 次郎", "031-0001", "青森県八戸市類家1-1", "Nq7R-sT8u-V9wX",
-                            dt.date(2026, 11, 25), dt.date(2027, 2, 22))
+    letter = letters.Letter(
+        "2000000001",
+        "八戸 次郎",
+        "031-0001",
+        "青森県八戸市類家1-1",
+        "Nq7R-sT8u-V9wX",
+        dt.date(2026, 11, 25),
+        dt.date(2027, 2, 22),
+    )
     brand = dataclasses.replace(Branding(), name="みちのくケーブル", phone="0120-000-111", hours="10:00~18:00")
     pdf = letters.letters_pdf([letter], brand=brand, base_url="https://mypage.example.jp/")
     assert pdf == letters.letters_pdf([letter], brand=brand, base_url="https://mypage.example.jp/")
@@ -137,9 +167,15 @@ def test_pdf_is_deterministic_and_white_label():
 
 
 def test_long_names_and_addresses_stay_on_the_page():
-    letter = letters.Letter("2000000001", "株式会社みちのくケーブルテレビジョンサービス 本社営業部 総務課 ご担当者",
-                            "031-0001", "青森県八戸市類家1-1 みちのくマンション101号室" * 4, "Nq7R-sT8u-V9wX",
-                            dt.date(2026, 11, 25), dt.date(2027, 2, 22))
+    letter = letters.Letter(
+        "2000000001",
+        "株式会社みちのくケーブルテレビジョンサービス 本社営業部 総務課 ご担当者",
+        "031-0001",
+        "青森県八戸市類家1-1 みちのくマンション101号室" * 4,
+        "Nq7R-sT8u-V9wX",
+        dt.date(2026, 11, 25),
+        dt.date(2027, 2, 22),
+    )
     texts = pages(letters.letters_pdf([letter]))
     assert len(texts) == 1
     assert "ご担当者 様" in flat(texts[0]) and "Nq7R - sT8u - V9wX" in texts[0]
@@ -147,8 +183,15 @@ def test_long_names_and_addresses_stay_on_the_page():
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_japanese_renders_for_poppler(tmp_path):
-    letter = letters.Letter("1000000101", "青森 太郎", "030-0801", "青森県青森市新町1-2-3", "Ab3D-eF4g-H5jK",
-                            dt.date(2026, 11, 25), dt.date(2027, 2, 22))
+    letter = letters.Letter(
+        "1000000101",
+        "青森 太郎",
+        "030-0801",
+        "青森県青森市新町1-2-3",
+        "Ab3D-eF4g-H5jK",
+        dt.date(2026, 11, 25),
+        dt.date(2027, 2, 22),
+    )
     path = tmp_path / "letters.pdf"
     path.write_bytes(letters.letters_pdf([letter]))
     text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout

@@ -47,7 +47,9 @@ def test_wrong_password_and_unknown_id_get_the_same_answer(dbs, account):
     assert wrong.message == unknown.message == "ログインIDまたはパスワードが正しくありません。"
     events = dbs.exec(select(AuditEvent)).all()
     assert [(e.kind, e.subject, e.account_id) for e in events] == [
-        ("login_failed", "taro01", account.id), ("login_failed", "nobody", None)]
+        ("login_failed", "taro01", account.id),
+        ("login_failed", "nobody", None),
+    ]
 
 
 def test_pending_account_is_told_only_with_the_right_password(dbs):
@@ -122,8 +124,7 @@ def test_captcha_after_three_failures_from_one_address(dbs, account):
     ok = attempt(dbs, "Taro01", PASSWORD, ip=ip, now=T0 + minutes(4), captcha_id=challenge, captcha_answer="PASSED")
     assert ok.status == login.OK
     # The challenge is single use.
-    reused = attempt(dbs, "Taro01", PASSWORD, ip=ip, now=T0 + minutes(4), captcha_id=challenge,
-                     captcha_answer="PASSED")
+    reused = attempt(dbs, "Taro01", PASSWORD, ip=ip, now=T0 + minutes(4), captcha_id=challenge, captcha_answer="PASSED")
     assert reused.status == login.CAPTCHA
     # An hour later the address is trusted again.
     assert not login.captcha_required(dbs, ip, T0 + minutes(66))
@@ -137,7 +138,7 @@ def test_one_address_cannot_lock_out_everyone(dbs, monkeypatch):
     for n in range(60):
         victim = victims[n % len(victims)]
         statuses.append(attempt(dbs, victim.login_id, "wrong", ip=ip, now=T0 + dt.timedelta(seconds=n)).status)
-    assert statuses[login.ADDRESS_LIMIT:] == [login.THROTTLED] * (60 - login.ADDRESS_LIMIT)
+    assert statuses[login.ADDRESS_LIMIT :] == [login.THROTTLED] * (60 - login.ADDRESS_LIMIT)
     # 30 failures spread over 10 IDs: 3 each, nobody locked; the owners still log in from home.
     for victim in victims:
         assert attempt(dbs, victim.login_id, PASSWORD, ip="203.0.113.77", now=T0 + minutes(2)).status == login.OK
@@ -166,14 +167,14 @@ def test_unknown_and_known_ids_take_the_same_time(dbs, account, monkeypatch):
     dbs.add(account)
     dbs.commit()
     settings = get_settings()
-    monkeypatch.setattr(security, "get_settings", lambda: type(settings)(**{**settings.__dict__,
-                                                                              "bcrypt_rounds": rounds}))
+    monkeypatch.setattr(
+        security, "get_settings", lambda: type(settings)(**{**settings.__dict__, "bcrypt_rounds": rounds})
+    )
     security._DUMMY.clear()
 
     def timed(login_id, i):
         start = time.perf_counter()
-        login.attempt(dbs, login_id, "wrong-password", ip=f"10.0.{i // 250}.{i % 250}",
-                      now=T0 + dt.timedelta(hours=i))
+        login.attempt(dbs, login_id, "wrong-password", ip=f"10.0.{i // 250}.{i % 250}", now=T0 + dt.timedelta(hours=i))
         elapsed = time.perf_counter() - start
         dbs.rollback()  # no lockout builds up: every try is the first
         return elapsed

@@ -39,14 +39,19 @@ def test_a_notice_for_everyone_starts_now_and_never_ends(dbs, taro):
 
 
 def test_days_are_japanese_days_and_the_last_one_is_shown_whole(dbs, taro):
-    notice = add_notice(dbs, NoticeInput(title="t", body="b", customer="１０００００01０1", starts="2026-12-01",
-                                         ends="2026/12/31"), NOW)
+    notice = add_notice(
+        dbs, NoticeInput(title="t", body="b", customer="１０００００01０1", starts="2026-12-01", ends="2026/12/31"), NOW
+    )
     dbs.commit()
     assert notice.customer_id == taro.id
     assert notice.starts_at == jst(2026, 12, 1)
     assert notice.ends_at == jst(2027, 1, 1)
-    for moment, shown in ((jst(2026, 11, 30, 23, 59), False), (jst(2026, 12, 1), True),
-                          (jst(2026, 12, 31, 23, 59), True), (jst(2027, 1, 1), False)):
+    for moment, shown in (
+        (jst(2026, 11, 30, 23, 59), False),
+        (jst(2026, 12, 1), True),
+        (jst(2026, 12, 31, 23, 59), True),
+        (jst(2027, 1, 1), False),
+    ):
         assert bool(notices.visible(dbs, taro.id, 1, moment)) is shown, moment
 
 
@@ -88,12 +93,31 @@ def test_cli_prints_the_new_id(database_url):
 
 def test_cli_json(database_url):
     assert run(database_url, "demo").returncode == 0
-    done = run(database_url, "notice", "add", "--title", "STB交換", "--body", "本文", "--customer", "1000000001",
-               "--starts", "2030-01-01", "--ends", "2030-01-31", "--json")
+    done = run(
+        database_url,
+        "notice",
+        "add",
+        "--title",
+        "STB交換",
+        "--body",
+        "本文",
+        "--customer",
+        "1000000001",
+        "--starts",
+        "2030-01-01",
+        "--ends",
+        "2030-01-31",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data == {"id": data["id"], "title": "STB交換", "customer_number": "1000000001",
-                    "starts_at": "2029-12-31T15:00:00+00:00", "ends_at": "2030-01-31T15:00:00+00:00"}
+    assert data == {
+        "id": data["id"],
+        "title": "STB交換",
+        "customer_number": "1000000001",
+        "starts_at": "2029-12-31T15:00:00+00:00",
+        "ends_at": "2030-01-31T15:00:00+00:00",
+    }
     with Session(db.engine_for(database_url)) as session:
         assert session.get(Notice, data["id"]).title == "STB交換"
 

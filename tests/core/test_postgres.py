@@ -18,11 +18,25 @@ def test_login_id_is_unique_ignoring_case(postgres_url):
         customers = [Customer(customer_number=f"PG{i}", name="テスト") for i in range(2)]
         session.add_all(customers)
         session.commit()
-        session.add(Account(customer_id=customers[0].id, login_id="Taro", login_id_folded="taro",
-                            password_hash="x", email="a@example.jp"))
+        session.add(
+            Account(
+                customer_id=customers[0].id,
+                login_id="Taro",
+                login_id_folded="taro",
+                password_hash="x",
+                email="a@example.jp",
+            )
+        )
         session.commit()
-        session.add(Account(customer_id=customers[1].id, login_id="TARO", login_id_folded="taro",
-                            password_hash="x", email="b@example.jp"))
+        session.add(
+            Account(
+                customer_id=customers[1].id,
+                login_id="TARO",
+                login_id_folded="taro",
+                password_hash="x",
+                email="b@example.jp",
+            )
+        )
         try:
             session.commit()
         except sa.exc.IntegrityError:

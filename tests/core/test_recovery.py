@@ -53,8 +53,9 @@ def test_throttled_per_address(dbs, account):
 
 
 def test_throttled_per_account_silently(dbs, account):
-    mails = [recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip=f"192.0.2.{i}", now=T0)
-             for i in range(5)]
+    mails = [
+        recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip=f"192.0.2.{i}", now=T0) for i in range(5)
+    ]
     assert [m is not None for m in mails] == [True, True, True, False, False]
 
 
@@ -90,8 +91,13 @@ def test_link_expires_after_an_hour(dbs, account):
 
 def test_password_rules_are_the_registration_rules(dbs, account):
     token = reset_token(dbs)
-    for password, confirm in (("abc", "abc"), ("password", "password"), ("taro01xyz9", "taro01xyz9"),
-                              (NEW, NEW + "x"), ("パスワード日本語です", "パスワード日本語です")):
+    for password, confirm in (
+        ("abc", "abc"),
+        ("password", "password"),
+        ("taro01xyz9", "taro01xyz9"),
+        (NEW, NEW + "x"),
+        ("パスワード日本語です", "パスワード日本語です"),
+    ):
         done, problem = recovery.reset_password(dbs, token, password, confirm, ip="1.2.3.4", now=T0)
         assert done is None and problem, password
     # The rejected tries did not use the link up.

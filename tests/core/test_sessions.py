@@ -97,18 +97,21 @@ def test_cookie_parsing():
     assert sessions.token_from_cookie_header('bad"cookie') is None
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("/bills", "/bills"),
-    ("/bills?month=2026-10", "/bills?month=2026-10"),
-    (None, routes.HOME),
-    ("", routes.HOME),
-    ("https://evil.example/", routes.HOME),
-    ("//evil.example/", routes.HOME),
-    ("/\\evil.example/", routes.HOME),
-    ("javascript:alert(1)", routes.HOME),
-    ("/_mypage/session/end", routes.HOME),
-    ("/", routes.HOME),
-    ("/bills\r\nSet-Cookie: x=1", routes.HOME),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("/bills", "/bills"),
+        ("/bills?month=2026-10", "/bills?month=2026-10"),
+        (None, routes.HOME),
+        ("", routes.HOME),
+        ("https://evil.example/", routes.HOME),
+        ("//evil.example/", routes.HOME),
+        ("/\\evil.example/", routes.HOME),
+        ("javascript:alert(1)", routes.HOME),
+        ("/_mypage/session/end", routes.HOME),
+        ("/", routes.HOME),
+        ("/bills\r\nSet-Cookie: x=1", routes.HOME),
+    ],
+)
 def test_safe_next(given, expected):
     assert sessions.safe_next(given) == expected

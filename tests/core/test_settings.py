@@ -152,8 +152,9 @@ def test_production_needs_a_long_secret(secret):
 
 
 def test_production_with_a_secret_starts():
-    settings = load({"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET,
-                     "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 32})
+    settings = load(
+        {"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET, "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 32}
+    )
     assert settings.secret_key == SECRET
     assert settings.payment_gateway_secret == "g" * 32
     assert settings.captcha_test_mode is False
@@ -269,8 +270,9 @@ def test_payment_gateway_defaults_and_values():
     settings = load({})
     assert settings.payment_gateway_url == "http://localhost:3001"
     assert settings.payment_gateway_origin == "http://localhost:3001"
-    settings = load({"MYPAGE_PAYMENT_GATEWAY_URL": "https://pay.example.jp/hosted/",
-                     "MYPAGE_PAYMENT_GATEWAY_SECRET": "shh"})
+    settings = load(
+        {"MYPAGE_PAYMENT_GATEWAY_URL": "https://pay.example.jp/hosted/", "MYPAGE_PAYMENT_GATEWAY_SECRET": "shh"}
+    )
     assert settings.payment_gateway_url == "https://pay.example.jp/hosted"
     assert settings.payment_gateway_origin == "https://pay.example.jp"
     assert settings.payment_gateway_secret == "shh"

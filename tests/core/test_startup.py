@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_bad_setting_stops_the_start(variable, value):
     env = {**os.environ, variable: value}
-    done = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("MyPage cannot start:") and variable in lines[0]
@@ -31,18 +32,26 @@ def test_bad_setting_stops_the_start(variable, value):
 def test_production_needs_a_secret_and_no_captcha_test_mode():
     env = {**os.environ, "MYPAGE_ENV": "production", "MYPAGE_CAPTCHA_TEST_MODE": "0"}
     env.pop("MYPAGE_SECRET_KEY", None)
-    done = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "MYPAGE_SECRET_KEY" in done.stderr
 
     env.update(MYPAGE_SECRET_KEY="s" * 40, MYPAGE_CAPTCHA_TEST_MODE="1")
-    done = subprocess.run([sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "MYPAGE_CAPTCHA_TEST_MODE" in done.stderr
 
 
 def test_good_settings_make_a_config():
-    done = subprocess.run([sys.executable, "-c", "import rxconfig; print(rxconfig.config.app_name)"], cwd=ROOT,
-                          env=os.environ, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "import rxconfig; print(rxconfig.config.app_name)"],
+        cwd=ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "mypage"

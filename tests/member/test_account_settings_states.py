@@ -16,15 +16,28 @@ from tests import member_data as md
 from tests.member.test_states import loaded_vars, substate
 
 PASSWORD = "Kumo2024Sora"
-FORM = {st.ID_CURRENT: PASSWORD, st.NEW_LOGIN_ID: "Changed01",
-        st.PW_CURRENT: PASSWORD, st.NEW_PASSWORD: "Oirase5Keiryu", st.NEW_PASSWORD_CONFIRM: "Oirase5Keiryu",
-        st.MAIL_CURRENT: PASSWORD, st.NEW_EMAIL: "changed@example.jp", "account_id": 1}
-HANDLERS = [("load", ()), ("change_login_id", (FORM,)), ("change_password", (FORM,)), ("change_email", (FORM,)),
-            ("sign_out_others", ())]
+FORM = {
+    st.ID_CURRENT: PASSWORD,
+    st.NEW_LOGIN_ID: "Changed01",
+    st.PW_CURRENT: PASSWORD,
+    st.NEW_PASSWORD: "Oirase5Keiryu",
+    st.NEW_PASSWORD_CONFIRM: "Oirase5Keiryu",
+    st.MAIL_CURRENT: PASSWORD,
+    st.NEW_EMAIL: "changed@example.jp",
+    "account_id": 1,
+}
+HANDLERS = [
+    ("load", ()),
+    ("change_login_id", (FORM,)),
+    ("change_password", (FORM,)),
+    ("change_email", (FORM,)),
+    ("sign_out_others", ()),
+]
 
 
 def run(state, name, *args) -> list:
     """Run a handler (coroutine or generator) as Reflex would; what it returned or yielded."""
+
     async def drive():
         result = getattr(type(state), name).fn(state, *args)
         if inspect.isasyncgen(result):

@@ -21,8 +21,11 @@ def world(dbs, database_url, monkeypatch):
     alice_account, bob_account = md.account(dbs, alice), md.account(dbs, bob)
     invoice = md.invoices(dbs, alice, 2, TODAY)[0]
     # The test stands in for the session cookie with a header naming the account.
-    app = Starlette(routes=downloads_http.download_routes(
-        lambda request: int(request.headers["x-account"]) if "x-account" in request.headers else None))
+    app = Starlette(
+        routes=downloads_http.download_routes(
+            lambda request: int(request.headers["x-account"]) if "x-account" in request.headers else None
+        )
+    )
     return TestClient(app, follow_redirects=False), alice_account.id, bob_account.id, invoice
 
 

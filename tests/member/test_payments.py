@@ -46,8 +46,15 @@ def sent(monkeypatch):
 
 def card_form(url: str, **fields) -> dict:
     query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
-    return {**query, "number": "4242 4242 4242 4242", "exp_month": "12", "exp_year": str(NEXT_YEAR),
-            "cvc": "123", "holder": "TARO AOMORI", **fields}
+    return {
+        **query,
+        "number": "4242 4242 4242 4242",
+        "exp_month": "12",
+        "exp_year": str(NEXT_YEAR),
+        "cvc": "123",
+        "holder": "TARO AOMORI",
+        **fields,
+    }
 
 
 def pay(client, gw, state: str, **fields):
@@ -88,8 +95,10 @@ def test_gateway_refuses_bad_cards_and_keeps_no_number(gateway_client, gw):
 def test_gateway_refuses_an_unsigned_checkout(gateway_client, gw):
     url = gw.checkout_url("https://evil.example/steal", "s1").removeprefix("http://gateway.test")
     assert gateway_client.get(url.replace("evil.example", "evil2.example")).status_code == 400
-    assert gateway_client.post("/checkout", data={**card_form(gw.checkout_url(RETURN, "s1")), "state": "s2"}
-                               ).status_code == 400
+    assert (
+        gateway_client.post("/checkout", data={**card_form(gw.checkout_url(RETURN, "s1")), "state": "s2"}).status_code
+        == 400
+    )
 
 
 def test_exchange_gives_brand_last4_expiry_once(gateway_client, gw):
@@ -97,7 +106,12 @@ def test_exchange_gives_brand_last4_expiry_once(gateway_client, gw):
     assert back["state"] == "nonce-1"
     card = gw.exchange(back["token"])
     assert (card.brand, card.last4, card.exp_month, card.exp_year, card.state) == (
-        "Mastercard", "4444", 12, 2029, "nonce-1")
+        "Mastercard",
+        "4444",
+        12,
+        2029,
+        "nonce-1",
+    )
     assert card.gateway_token.startswith("tgw_card_") and "5555" not in card.gateway_token
     with pytest.raises(payments.GatewayError):
         gw.exchange(back["token"])  # one time only
@@ -183,7 +197,8 @@ def test_cancel_and_gateway_failure(dbs, people, gw, sent):
 
 
 def test_notice_mail_wording():
-    subject, body = payments.notice_mail(payments.CardSummary("VISA", "4242", 3, 2031, "t"),
-                                         dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC))
+    subject, body = payments.notice_mail(
+        payments.CardSummary("VISA", "4242", 3, 2031, "t"), dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+    )
     assert subject.endswith("クレジットカード情報を変更しました")
     assert "VISA •••• 4242" in body and "03/31" in body and "2026年01月02日 12:04" in body

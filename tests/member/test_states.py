@@ -37,8 +37,13 @@ HANDLERS = [
 def substate(cls, cookie: str = "", path: str = "/home"):
     root = State(_reflex_internal_init=True)
     root.router = RouterData.from_router_data(
-        {"headers": {"cookie": cookie, "origin": "http://localhost:3000"}, "pathname": path, "asPath": path,
-         "query": {}})
+        {
+            "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
+            "pathname": path,
+            "asPath": path,
+            "query": {},
+        }
+    )
     return root.get_substate(cls.get_full_name().split(".")[1:])
 
 
