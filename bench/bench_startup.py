@@ -98,7 +98,7 @@ def page_loads(url: str, ready_selector: str) -> list[float]:
     """Milliseconds from navigation to the page's form being visible, in fresh contexts."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
     times = []
     with sync_playwright() as playwright:

@@ -7,70 +7,26 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App, running_portal, running_server
 from tests.support import TMP, free_port
 
 GATEWAY_SECRET = "browser-tests-gateway-secret-0123456789abcdef"
-
-
-def _wait_until_up(
-    url: str, process: subprocess.Popen, log: Path, timeout: float = 600, paths: tuple[str, ...] = ("/", "/ping")
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the portal exited:\n{log.read_text()[-4000:]}")
-        try:
-            for path in paths:
-                with urllib.request.urlopen(url + path, timeout=5) as response:
-                    assert response.status == 200
-            return
-        except Exception:
-            time.sleep(1)
-    raise RuntimeError(f"the portal did not start in {timeout}s:\n{log.read_text()[-4000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
 def gateway_url() -> str:
     """The local test payment gateway (mypage.testgateway), on a free port of its own."""
     port = free_port()
-    url = f"http://localhost:{port}"
     env = {**os.environ, "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET}
-    log = TMP / "gateway.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mypage.testgateway", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_up(url, process, log, timeout=60, paths=("/ping",))
+    command = [sys.executable, "-m", "mypage.testgateway", "--port", str(port)]
+    with running_server(command, ROOT, env, port, TMP / "gateway.log", timeout=60, paths=("/ping",)) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -101,33 +57,8 @@ def app(smtp_server, gateway_url) -> App:
         )
         assert done.returncode == 0, done.stderr
     demo = json.loads(done.stdout)
-    log = TMP / "app.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_up(url, process, log)
+    with running_portal(ROOT, env, port, TMP / "app.log"):
         yield App(url, env, demo)
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="session")

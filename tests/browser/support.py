@@ -80,53 +80,46 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_function("() => document.documentElement.dataset.font !== undefined")
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
-    """Wait for the portal's page and backend to answer; fail with its log if it exits or hangs."""
+def wait_until_up(
+    url: str, process: subprocess.Popen, log: Path, timeout: float = 600, paths: tuple[str, ...] = ("/", "/ping")
+) -> None:
+    """Wait for a server's paths to answer 200; fail with its log if it exits or hangs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the portal exited:\n{log.read_text()[-4000:]}")
+            raise RuntimeError(f"the server exited:\n{log.read_text()[-4000:]}")
         try:
-            for path in ("/", "/ping"):
+            for path in paths:
                 with urllib.request.urlopen(url + path, timeout=5) as response:
                     assert response.status == 200
             return
         except Exception:
             time.sleep(1)
-    raise RuntimeError(f"the portal did not start in {timeout}s:\n{log.read_text()[-4000:]}")
+    raise RuntimeError(f"the server did not start in {timeout}s:\n{log.read_text()[-4000:]}")
 
 
 @contextlib.contextmanager
-def running_portal(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    """Build and serve the portal in production mode from cwd on one port; yields its URL."""
+def running_server(command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path, **wait) -> Iterator[str]:
+    """Start a server in its own process group, wait until it answers, stop it after; yields its URL."""
     url = f"http://localhost:{port}"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
-            cwd=cwd,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_until_up(url, process, log)
+        wait_until_up(url, process, log, **wait)
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def running_portal(cwd: Path, env: dict[str, str], port: int, log: Path) -> contextlib.AbstractContextManager[str]:
+    """Build and serve the portal in production mode from cwd on one port; yields its URL."""
+    ports = ["--frontend-port", str(port), "--backend-port", str(port)]
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port", *ports]
+    return running_server(command, cwd, env, port, log)
