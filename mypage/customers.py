@@ -180,7 +180,7 @@ def issue_auth_code(
         valid_days: How long the code works.
 
     Returns:
-        The code as the letter prints it: XXXX-XXXX-XXXX. This is the only time it is seen.
+        The code as printed (e.g. Ab3D-eF4g-H5jK); the only time it is seen.
     """
     now = now or utcnow()
     code = new_auth_code()
@@ -206,7 +206,7 @@ def add_customer(db: Session, data: CustomerInput, now: dt.datetime | None = Non
         now: The time of creation; now by default.
 
     Returns:
-        The customer and the code as printed (XXXX-XXXX-XXXX).
+        The customer and the code as printed (four-four-four characters, e.g. Ab3D-eF4g-H5jK).
 
     Raises:
         CustomerError: A field is invalid; names the field.

@@ -243,7 +243,7 @@ def load(db: Session, now: dt.datetime | None = None, settings: Settings | None 
         settings: The settings; the process's by default.
 
     Returns:
-        One dict per demo customer: customer_number, auth_code (XXXX-XXXX-XXXX), name,
+        One dict per demo customer: customer_number, auth_code (four-four-four characters, e.g. Ab3D-eF4g-H5jK), name,
         has_account, kind, and for the registered one login_id and password.
 
     Raises:

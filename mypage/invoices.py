@@ -15,15 +15,12 @@ import io
 from collections.abc import Iterator
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from mypage.billing import REDUCED_RATE, Statement, date_label, period_range, yen
+from mypage.pdftext import FONT
+from mypage.pdftext import wrap as _wrap
 from mypage.settings import Branding, get_settings
-
-FONT = "HeiseiKakuGo-W5"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 WIDTH, HEIGHT = A4
 MARGIN = 42
@@ -40,17 +37,6 @@ COLUMNS = (
     ("税率", WIDTH - MARGIN - 4, "right"),
 )
 ITEM_WIDTH = 250
-
-
-def _wrap(text: str, size: float, width: float) -> list[str]:
-    """Split text into lines that fit; by character, since Japanese has no spaces."""
-    lines, current = [], ""
-    for char in text:
-        if current and pdfmetrics.stringWidth(current + char, FONT, size) > width:
-            lines.append(current)
-            current = ""
-        current += char
-    return [*lines, current] if current or not lines else lines
 
 
 class _Writer:

@@ -23,8 +23,6 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session
 
@@ -32,11 +30,11 @@ from mypage import audit
 from mypage.billing import date_label
 from mypage.customers import CODE_VALID_DAYS, issue_auth_code
 from mypage.models import Customer
+from mypage.pdftext import FONT
+from mypage.pdftext import wrap as _wrap
 from mypage.routes import REGISTER
 from mypage.settings import Branding, get_settings
 
-FONT = "HeiseiKakuGo-W5"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 # A fixed-width face with distinct glyphs for the code and the 文字見本 (a PDF base font).
 MONO = "Courier-Bold"
 JST = ZoneInfo("Asia/Tokyo")
@@ -80,7 +78,7 @@ class Letter:
         name: The addressee (printed with 様).
         postal_code: 郵便番号, NNN-NNNN, or empty.
         address: 住所, or empty.
-        auth_code: The new code as printed: XXXX-XXXX-XXXX.
+        auth_code: The new code as printed: four-four-four characters, e.g. Ab3D-eF4g-H5jK.
         issued_on: The letter's date (Japan).
         valid_through: The last day (Japan) on which the code works; None when it never expires.
     """
@@ -129,19 +127,8 @@ def issue(
 
 
 def spaced(code: str) -> str:
-    """The code as the letter prints it large, like the guide's boxes: XXXX - XXXX - XXXX."""
+    """The code as the letter prints it large, like the guide's boxes: "Ab3D - eF4g - H5jK"."""
     return " - ".join(code.split("-"))
-
-
-def _wrap(text: str, size: float, width: float, font: str = FONT) -> list[str]:
-    """Split text into lines that fit; by character, since Japanese has no spaces."""
-    lines, current = [], ""
-    for char in text:
-        if current and pdfmetrics.stringWidth(current + char, font, size) > width:
-            lines.append(current)
-            current = ""
-        current += char
-    return [*lines, current] if current or not lines else lines
 
 
 class _Page:

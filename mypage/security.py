@@ -56,12 +56,12 @@ def hash_token(token: str) -> str:
 
 
 def new_auth_code() -> str:
-    """A 12-character code, printed and typed as XXXX-XXXX-XXXX."""
+    """A 12-character code, printed and typed as four-four-four characters, e.g. Ab3D-eF4g-H5jK."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH))
 
 
 def format_auth_code(code: str) -> str:
-    """The code as the letter prints it: XXXX-XXXX-XXXX."""
+    """The code as the letter prints it: four-four-four characters, e.g. Ab3D-eF4g-H5jK."""
     size = CODE_GROUP_LENGTH
     return "-".join(code[i : i + size] for i in range(0, len(code), size))
 

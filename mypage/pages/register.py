@@ -128,7 +128,7 @@ def code_box(index: int) -> rx.Component:
 
 
 def code_fieldset() -> rx.Component:
-    """認証コード: a fieldset whose legend names it, three boxes shown as XXXX - XXXX - XXXX."""
+    """認証コード: a fieldset whose legend names it, three boxes shown as "Ab3D - eF4g - H5jK"."""
     error = RegisterState.errors["auth_code"]
     dash = rx.text("-", aria_hidden="true", size="4", weight="bold")
     return rx.el.fieldset(
