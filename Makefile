@@ -40,18 +40,19 @@ system-packages:
 run: setup
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
-	$(BIN)/python -m mypage.testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
+	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
 	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: setup
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
-	$(BIN)/python -m mypage.testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
+	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
 	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env dev
 
 test: setup system-packages
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -3,7 +3,7 @@
 
 Core level, against a fresh SQLite database in a temporary folder. "One login" is all the
 server does for it: the password check with its throttles and audit events, the one-time
-ticket, and the ticket's exchange for a session row (mypage.http's SESSION_START).
+ticket, and the ticket's exchange for a session row (mypage.web.http's SESSION_START).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def main() -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from mypage import db, login, sessions
+    from mypage import db
+    from mypage.accounts import login, sessions
     from mypage.models import Account, Customer
     from mypage.security import hash_password
 

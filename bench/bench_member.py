@@ -29,7 +29,8 @@ def page_loads(port: int, tokens: dict[int, str]) -> dict[tuple[int, str], float
     """Median ms from navigation to the data on screen, in fresh 375 px contexts with the session cookie."""
     from playwright.sync_api import sync_playwright
 
-    from mypage import routes, sessions
+    from mypage import routes
+    from mypage.accounts import sessions
     from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
     # What shows that the page has its data: the bill's amount, the chart's bars and the oldest month.
@@ -87,7 +88,9 @@ def main() -> None:
     os.environ.setdefault("MYPAGE_DATABASE_URL", url)
     from sqlmodel import Session
 
-    from mypage import billing, db, home, invoices, sessions
+    from mypage import db, home
+    from mypage.accounts import sessions
+    from mypage.billing import invoices, statements
     from tests import member_data as md
 
     db.upgrade(url)
@@ -106,14 +109,14 @@ def main() -> None:
             session.commit()
 
             def bills(c=customer):
-                billing.years(session, c.id)
-                billing.statements(session, c.id, today)
+                statements.years(session, c.id)
+                statements.statements(session, c.id, today)
 
-            item = billing.latest(session, customer.id, today)
+            item = statements.latest(session, customer.id, today)
             figures = (
                 median_ms(lambda a=account: home.home(session, a.id, now)),
                 median_ms(bills),
-                median_ms(lambda c=customer: billing.statements(session, c.id, today, limit=None)),
+                median_ms(lambda c=customer: statements.statements(session, c.id, today, limit=None)),
                 median_ms(lambda i=item, c=customer: invoices.invoice_pdf(i, c.name)),
             )
             session.expunge_all()

@@ -1,4 +1,4 @@
-"""Registration: median server time of 次へ (accounts.prepare) and 登録する (accounts.register),
+"""Registration: median server time of 次へ (registration.prepare) and 登録する (registration.register),
 with bcrypt's share (timed inside 次へ) shown on its own, so that the overhead over bcrypt is visible.
 
 Core level, on a fresh SQLite database in a temporary folder, at the production bcrypt
@@ -30,7 +30,8 @@ def main() -> None:
     os.environ.pop("MYPAGE_SMTP_HOST", None)
     from sqlmodel import Session
 
-    from mypage import accounts, captcha, db
+    from mypage import db
+    from mypage.accounts import captcha, registration
     from mypage.security import hash_password
     from mypage.settings import get_settings
     from tests.register.factories import add_customer, form
@@ -63,16 +64,16 @@ def main() -> None:
                     out.append((time.perf_counter() - start) * 1000)
 
             def next_step(s=session, c=customer, k=code, out=result, run=run, challenge_id=challenge):
-                registration = form(c, k, login_id=f"bench{run:04d}", captcha="4242")
-                out.append(accounts.prepare(s, registration, challenge_id[0], hasher=hasher))
+                filled = form(c, k, login_id=f"bench{run:04d}", captcha="4242")
+                out.append(registration.prepare(s, filled, challenge_id[0], hasher=hasher))
                 s.commit()
 
             def register(s=session, out=result):
-                out.append(accounts.register(s, out[0][1]))
+                out.append(registration.register(s, out[0][1]))
                 s.commit()
 
             def send(s=session, out=result):
-                accounts.send_verification(s, *out[1])
+                registration.send_verification(s, *out[1])
 
             figures = {"image": timed(image), "next": timed(next_step)}
             figures["bcrypt"] = spent[0]

@@ -138,7 +138,9 @@ def measure(name: str, cwd: Path, ready_selector: str, prepare=None) -> tuple[fl
 
 def prepare_mypage(env: dict[str, str]) -> None:
     for step in (["db", "upgrade"], ["demo"]):
-        subprocess.run([sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "mypage.operator.cli", *step], cwd=ROOT, env=env, check=True, capture_output=True
+        )
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from mypage import billing, notices
+from mypage import notices
+from mypage.billing import statements
 from mypage.models import Account, Customer, UserSession
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -49,7 +50,7 @@ class Home:
     previous_login: dt.datetime | None
     notices: tuple[notices.NoticeView, ...]
     unread: int
-    bill: billing.Statement | None
+    bill: statements.Statement | None
 
 
 def home(db: Session, account_id: int, now: dt.datetime) -> Home | None:
@@ -75,5 +76,5 @@ def home(db: Session, account_id: int, now: dt.datetime) -> Home | None:
         previous_login=previous_login(db, account.id),
         notices=tuple(notices.visible(db, customer.id, account.id, now, limit=HOME_NOTICES)),
         unread=notices.unread_count(db, customer.id, account.id, now),
-        bill=billing.latest(db, customer.id, today),
+        bill=statements.latest(db, customer.id, today),
     )

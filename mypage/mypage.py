@@ -4,9 +4,9 @@ import reflex as rx
 
 import mypage.pages  # noqa: F401  (registers every page)
 from mypage import styles
-from mypage.http import api_transformers
 from mypage.state.auth import SessionGuard
 from mypage.state.ui import FONT_KEY
+from mypage.web.http import api_transformers
 
 # Apply the remembered 文字サイズ before the first paint, so a reload does not flash.
 _FONT_SCRIPT = (

@@ -6,7 +6,8 @@ Also the page of the confirmation link mailed to a new address.
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.account_settings import EXPIRED, UNKNOWN, USED, VALID
+from mypage.accounts.account_settings import EXPIRED, UNKNOWN, USED, VALID
+from mypage.accounts.validation import LOGIN_ID_MAX, LOGIN_ID_MIN
 from mypage.components.forms import field
 from mypage.components.layout import BRAND, heading, template
 from mypage.components.member import back_home, facts, section_heading
@@ -14,7 +15,6 @@ from mypage.settings import get_settings
 from mypage.state import account_settings as st
 from mypage.state.account_settings import AccountSettingsState as State
 from mypage.state.account_settings import EmailConfirmState
-from mypage.validation import LOGIN_ID_MAX, LOGIN_ID_MIN
 
 
 def done_box(text: rx.Var) -> rx.Component:

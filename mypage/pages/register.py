@@ -3,11 +3,11 @@
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN
 from mypage.components.forms import field, required_badge
 from mypage.components.layout import BRAND, heading, template
 from mypage.settings import get_settings
 from mypage.state.register import RegisterState
-from mypage.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN
 
 SETTINGS = get_settings()
 NOTICE_TEXT = "「マイページ認証コード通知書」に記載されております"

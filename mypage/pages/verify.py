@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from mypage import accounts, routes, styles
+from mypage import routes, styles
+from mypage.accounts import registration
 from mypage.components.layout import BRAND, heading, template
 from mypage.state.verify import VerifyState
 
@@ -86,10 +87,10 @@ def verify_page() -> rx.Component:
         heading("メールアドレスの認証"),
         rx.match(
             VerifyState.status,
-            (accounts.VALID, valid()),
-            (accounts.EXPIRED, expired()),
-            (accounts.USED, used()),
-            (accounts.UNKNOWN, unknown()),
+            (registration.VALID, valid()),
+            (registration.EXPIRED, expired()),
+            (registration.USED, used()),
+            (registration.UNKNOWN, unknown()),
             rx.text("確認しています…", role="status"),
         ),
         spacing="4",

@@ -1,4 +1,4 @@
-"""ID・パスワード変更 and the e-mail confirmation link: thin adapters to mypage.account_settings.
+"""ID・パスワード変更 and the e-mail confirmation link: thin adapters to mypage.accounts.account_settings.
 
 Passwords are never kept in a var and the boxes are emptied after each try; the other
 values come back converted (full-width to half-width) so the subscriber sees what was checked.
@@ -10,8 +10,9 @@ import asyncio
 
 import reflex as rx
 
-from mypage import account_settings as core
-from mypage import accounts, db, mail, recovery
+from mypage import db, mail
+from mypage.accounts import account_settings as core
+from mypage.accounts import recovery, registration
 from mypage.mail import MailError
 from mypage.models import Account
 from mypage.state.auth import client_ip, current_token, login_redirect, require_account
@@ -260,7 +261,7 @@ class EmailConfirmState(rx.State):
             try:
                 with db.session() as s:
                     return core.confirm_email_change(s, token, keep_token=keep, ip=ip)
-            except accounts.TokenError as refused:
+            except registration.TokenError as refused:
                 return refused.status
 
         outcome = await asyncio.to_thread(run)

@@ -28,7 +28,7 @@ Interface for member pages and states:
   timeout. Never keep the account id in a public var, and never trust an id sent by
   the client: take it from `require_account`.
 - After a change of password, e-mail or login ID, call
-  `mypage.sessions.revoke_all_for_account(db, account_id, keep_token=...)` in the core
+  `mypage.accounts.sessions.revoke_all_for_account(db, account_id, keep_token=...)` in the core
   with `await current_token(self)` to sign out the other devices.
 
 When the logged-in account changes (logout, timeout, another subscriber logging in
@@ -45,7 +45,8 @@ from urllib.parse import urlencode
 import reflex as rx
 from reflex.middleware import Middleware
 
-from mypage import audit, db, netaddr, routes, sessions
+from mypage import audit, db, netaddr, routes
+from mypage.accounts import sessions
 from mypage.models import Account, utcnow
 from mypage.state.ui import UiState
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import billing, db
+from mypage import db
+from mypage.billing import statements
 from mypage.home import today_in_japan
 from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
@@ -45,11 +46,11 @@ class BillsState(rx.State):
             return login_redirect(self)
         today = today_in_japan(now())
         with db.session() as session:
-            years = billing.years(session, member.customer_id)
+            years = statements.years(session, member.customer_id)
             year = int(period) if period != LATEST and int(period) in years else None
-            items = billing.statements(session, member.customer_id, today, year=year)
+            items = statements.statements(session, member.customer_id, today, year=year)
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]
-        self.chart = [{**point, "label": billing.yen(point["total"])} for point in billing.chart_series(items)]
+        self.chart = [{**point, "label": statements.yen(point["total"])} for point in statements.chart_series(items)]
         self.loaded = True

@@ -1,7 +1,7 @@
 """クレジットカード変更: the card on file, the way to the gateway's page, and the return from it.
 
 The card's number never passes through here: the subscriber types it into the gateway's own
-page, and the portal only gets a one-time token back (see mypage.payments).
+page, and the portal only gets a one-time token back (see mypage.billing.payments).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 
 import reflex as rx
 
-from mypage import db, payments, routes
+from mypage import db, routes
+from mypage.billing import payments
 from mypage.settings import get_settings
 from mypage.state.auth import client_ip, login_redirect, require_account
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import billing, contract, db
+from mypage import db
+from mypage.billing import contract, statements
 from mypage.home import today_in_japan
 from mypage.state.auth import login_redirect
 from mypage.state.member import current_member, now
@@ -37,5 +38,5 @@ class ContractState(rx.State):
         self.name, self.kana, self.customer_number = data.name, data.kana, data.customer_number
         self.postal_code, self.address, self.phone = data.postal_code, data.address, data.phone
         self.services = [service_row(s) for s in data.services]
-        self.monthly_total = billing.yen(data.monthly_total)
+        self.monthly_total = statements.yen(data.monthly_total)
         self.loaded = True

@@ -1,4 +1,4 @@
-"""マイページログイン: a thin adapter to mypage.login and the session ticket."""
+"""マイページログイン: a thin adapter to mypage.accounts.login and the session ticket."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from mypage import accounts, captcha, db, login, routes, sessions
-from mypage.login import Outcome
+from mypage import db, routes
+from mypage.accounts import captcha, login, registration, sessions
+from mypage.accounts.login import Outcome
 from mypage.mail import MailError
 from mypage.models import Account
 from mypage.security import nfkc
@@ -124,9 +125,9 @@ class LoginState(rx.State):
                 account = s.get(Account, self._pending_account_id)
                 if account is None:
                     return
-                accounts.resend_verification(s, account, ip=client_ip(self))
+                registration.resend_verification(s, account, ip=client_ip(self))
             self.resend_message = "確認メールを再送信しました。メールのURLを開いて、認証を完了してください。"
-        except accounts.ResendRefused as refused:
+        except registration.ResendRefused as refused:
             self.resend_message = str(refused)
         except MailError:
             self.resend_message = "メールを送信できませんでした。しばらくしてからもう一度お試しください。"

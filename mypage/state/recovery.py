@@ -1,4 +1,4 @@
-"""ログインIDを忘れた場合 / パスワードを忘れた場合 / パスワード再設定: thin adapters to mypage.recovery."""
+"""ログインIDを忘れた場合 / パスワードを忘れた場合 / パスワード再設定: thin adapters to mypage.accounts.recovery."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from mypage import db, recovery
+from mypage import db
+from mypage.accounts import recovery
 from mypage.state.auth import client_ip
 
 

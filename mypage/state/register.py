@@ -1,4 +1,4 @@
-"""マイページアカウント作成 → 入力内容の確認 → 送信完了: a thin adapter over mypage.accounts.
+"""マイページアカウント作成 → 入力内容の確認 → 送信完了: a thin adapter over mypage.accounts.registration.
 
 What the browser sees: the values it typed (converted to half-width), the messages
 and the CAPTCHA image. The checked form with its password hash, the CAPTCHA id and
@@ -12,12 +12,22 @@ import asyncio
 
 import reflex as rx
 
-from mypage import accounts, captcha, db, routes
-from mypage.accounts import Prepared, RegistrationError
+from mypage import db, routes
+from mypage.accounts import captcha, registration
+from mypage.accounts.registration import Prepared, RegistrationError
+from mypage.accounts.validation import (
+    CAPTCHA,
+    CODE_PARTS,
+    CUSTOMER_NUMBER,
+    EMAIL,
+    FIELDS,
+    LABELS,
+    LOGIN_ID,
+    Registration,
+)
 from mypage.mail import MailError
 from mypage.models import Account, utcnow
 from mypage.state.auth import client_ip
-from mypage.validation import CAPTCHA, CODE_PARTS, CUSTOMER_NUMBER, EMAIL, FIELDS, LABELS, LOGIN_ID, Registration
 
 BLANK = dict.fromkeys(FIELDS, "")
 FORM_ERROR = "form"  # a message about the whole form, shown in the summary only
@@ -41,16 +51,16 @@ def _new_captcha() -> tuple[str, str]:
 
 def _prepare(form: Registration, captcha_id: str, ip: str):
     with db.session() as session:
-        return accounts.prepare(session, form, captcha_id, utcnow(), ip)
+        return registration.prepare(session, form, captcha_id, utcnow(), ip)
 
 
 def _register(prepared: Prepared, ip: str) -> tuple[int, str, bool]:
     now = utcnow()
     with db.session() as session:
-        account, token = accounts.register(session, prepared, now, ip)
+        account, token = registration.register(session, prepared, now, ip)
     try:
         with db.session() as session:
-            accounts.send_verification(session, account, token, now)
+            registration.send_verification(session, account, token, now)
     except MailError:
         return account.id, account.email, False
     return account.id, account.email, True
@@ -60,10 +70,10 @@ def _resend(account_id: int, ip: str) -> None:
     with db.session() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise accounts.ResendRefused(
+            raise registration.ResendRefused(
                 "アカウントが見つかりません。お手数ですが、もう一度アカウント作成を行ってください。"
             )
-        accounts.resend_verification(session, account, utcnow(), ip)
+        registration.resend_verification(session, account, utcnow(), ip)
 
 
 class RegisterState(rx.State):
@@ -192,7 +202,7 @@ class RegisterState(rx.State):
         self.resend_message = self.resend_error = ""
         try:
             await asyncio.to_thread(_resend, self._account_id, client_ip(self))
-        except accounts.ResendRefused as refused:
+        except registration.ResendRefused as refused:
             self.resend_error = refused.message
         except MailError:
             self.resend_error = "確認メールを送信できませんでした。しばらくしてから、もう一度お試しください。"

@@ -9,7 +9,8 @@ import asyncio
 
 import reflex as rx
 
-from mypage import accounts, db, routes
+from mypage import db, routes
+from mypage.accounts import registration
 from mypage.mail import MailError
 from mypage.models import utcnow
 from mypage.state.auth import client_ip
@@ -21,21 +22,21 @@ CHECKING = "checking"
 
 def _status(token: str) -> str:
     with db.session() as session:
-        return accounts.token_status(session, token, utcnow())[0]
+        return registration.token_status(session, token, utcnow())[0]
 
 
 def _verify(token: str, ip: str) -> str | None:
     try:
         with db.session() as session:
-            accounts.verify(session, token, utcnow(), ip)
-    except accounts.TokenError as refused:
+            registration.verify(session, token, utcnow(), ip)
+    except registration.TokenError as refused:
         return refused.status
     return None
 
 
 def _resend(token: str, ip: str) -> None:
     with db.session() as session:
-        accounts.resend_for_token(session, token, utcnow(), ip)
+        registration.resend_for_token(session, token, utcnow(), ip)
 
 
 class VerifyState(rx.State):
@@ -62,18 +63,18 @@ class VerifyState(rx.State):
         if problem is not None:
             self.status = problem
             return None
-        self.status = accounts.USED
+        self.status = registration.USED
         return rx.redirect(f"{routes.LOGIN}?{VERIFIED_QUERY}=1", replace=True)
 
     @rx.event
     async def resend(self):
         """A new mail for an expired link."""
-        if self.status != accounts.EXPIRED:
+        if self.status != registration.EXPIRED:
             return
         self.message = self.error = ""
         try:
             await asyncio.to_thread(_resend, self._token, client_ip(self))
-        except accounts.ResendRefused as refused:
+        except registration.ResendRefused as refused:
             self.error = refused.message
         except MailError:
             self.error = "確認メールを送信できませんでした。しばらくしてから、もう一度お試しください。"

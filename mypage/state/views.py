@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from mypage import billing, contract, notices, routes
-from mypage.downloads_http import invoice_pdf_url, statement_csv_url
+from mypage import notices, routes
+from mypage.billing import contract, statements
 from mypage.home import datetime_label
+from mypage.web.downloads import invoice_pdf_url, statement_csv_url
 
 
 @dataclasses.dataclass
@@ -89,41 +90,41 @@ class NoticeRow:
 
 def status_kind(status: str, label: str) -> str:
     """A colour family for the status badge: paid, scheduled, unpaid or overdue."""
-    return "overdue" if label == billing.OVERDUE_LABEL else status
+    return "overdue" if label == statements.OVERDUE_LABEL else status
 
 
-def bill_summary(item: billing.Statement) -> BillSummary:
+def bill_summary(item: statements.Statement) -> BillSummary:
     """The home screen's view of the newest statement."""
     return BillSummary(
         item.label,
-        billing.yen(item.total),
-        billing.date_label(item.due_on),
+        statements.yen(item.total),
+        statements.date_label(item.due_on),
         item.status_label,
         status_kind(item.status, item.status_label),
     )
 
 
-def statement_row(item: billing.Statement) -> StatementRow:
+def statement_row(item: statements.Statement) -> StatementRow:
     """A statement formatted for ご請求明細 and インボイス."""
     return StatementRow(
         id=item.id,
         label=item.label,
         invoice_number=item.invoice_number,
-        issued_on=billing.date_label(item.issued_on),
-        due_on=billing.date_label(item.due_on),
+        issued_on=statements.date_label(item.issued_on),
+        due_on=statements.date_label(item.due_on),
         payment_method=item.payment_method,
         status=item.status_label,
         status_kind=status_kind(item.status, item.status_label),
-        subtotal=billing.yen(item.subtotal),
-        tax=billing.yen(item.tax),
-        total=billing.yen(item.total),
+        subtotal=statements.yen(item.subtotal),
+        tax=statements.yen(item.tax),
+        total=statements.yen(item.total),
         has_reduced=item.has_reduced,
         lines=[
             LineRow(
                 line.description,
                 f"{line.quantity:,}",
-                billing.yen(line.unit_price),
-                billing.yen(line.amount),
+                statements.yen(line.unit_price),
+                statements.yen(line.amount),
                 f"{line.tax_rate}%",
                 line.reduced,
             )
@@ -131,9 +132,9 @@ def statement_row(item: billing.Statement) -> StatementRow:
         ],
         rates=[
             RateRow(
-                f"{r.rate}%対象" + ("（軽減税率）" if r.rate == billing.REDUCED_RATE else ""),
-                billing.yen(r.subtotal),
-                billing.yen(r.tax),
+                f"{r.rate}%対象" + ("（軽減税率）" if r.rate == statements.REDUCED_RATE else ""),
+                statements.yen(r.subtotal),
+                statements.yen(r.tax),
             )
             for r in item.rates
         ],
@@ -147,9 +148,9 @@ def service_row(item: contract.ContractLine) -> ServiceRow:
     return ServiceRow(
         item.kind_label,
         item.plan,
-        billing.date_label(item.started_on),
-        billing.yen(item.monthly_fee),
-        billing.yen(item.fee_with_tax),
+        statements.date_label(item.started_on),
+        statements.yen(item.monthly_fee),
+        statements.yen(item.fee_with_tax),
         f"{item.tax_rate}%",
     )
 

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import delete, select
 
-from mypage import login, recovery, routes
+from mypage import routes
+from mypage.accounts import login, recovery
 from mypage.models import Account, AuditEvent, Customer
 from mypage.security import hash_password
 from tests.browser.support import assert_accessible, wait_for_app

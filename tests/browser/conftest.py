@@ -21,10 +21,10 @@ GATEWAY_SECRET = "browser-tests-gateway-secret-0123456789abcdef"
 
 @pytest.fixture(scope="session")
 def gateway_url() -> str:
-    """The local test payment gateway (mypage.testgateway), on a free port of its own."""
+    """The local test payment gateway (testgateway), on a free port of its own."""
     port = free_port()
     env = {**os.environ, "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET}
-    command = [sys.executable, "-m", "mypage.testgateway", "--port", str(port)]
+    command = [sys.executable, "-m", "testgateway", "--port", str(port)]
     with running_server(command, ROOT, env, port, TMP / "gateway.log", timeout=60, paths=("/ping",)) as url:
         yield url
 
@@ -53,7 +53,12 @@ def app(smtp_server, gateway_url) -> App:
     }
     for step in (["db", "upgrade"], ["demo", "--json"]):
         done = subprocess.run(
-            [sys.executable, "-m", "mypage.cli", *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "mypage.operator.cli", *step],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
     demo = json.loads(done.stdout)

@@ -48,7 +48,7 @@ class App:
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run the `mypage` command against the portal's database."""
         return subprocess.run(
-            [sys.executable, "-m", "mypage.cli", *args],
+            [sys.executable, "-m", "mypage.operator.cli", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,

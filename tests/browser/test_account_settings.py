@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import select
 
-from mypage import account_settings, routes, sessions
+from mypage import routes
+from mypage.accounts import account_settings, sessions
 from mypage.models import EmailToken
 from tests.browser.auth_support import (
     PASSWORD,

@@ -12,7 +12,8 @@ import re
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from mypage import routes, sessions
+from mypage import routes
+from mypage.accounts import sessions
 from mypage.models import Account
 from tests.browser.auth_support import accessible, new_account, url_of
 from tests.browser.support import assert_accessible, wait_for_app

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from mypage import routes, sessions
+from mypage import routes
+from mypage.accounts import sessions
 from mypage.models import Account, AuditEvent, AuthCode, EmailToken, UserSession, utcnow
 from mypage.security import hash_token
 from tests.browser.auth_support import (

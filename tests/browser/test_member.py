@@ -16,9 +16,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from mypage import billing, routes, security, sessions
-from mypage.downloads_http import invoice_pdf_url, statement_csv_url
+from mypage import routes, security
+from mypage.accounts import sessions
+from mypage.billing import statements
 from mypage.models import Account, Customer, Invoice, Notice
+from mypage.web.downloads import invoice_pdf_url, statement_csv_url
 from tests.browser.support import assert_accessible, wait_for_app
 
 REGISTERED = "hanako01"
@@ -50,10 +52,10 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).date()
 
 
-def statements_of(app, login_id: str = REGISTERED, **kwargs) -> list[billing.Statement]:
+def statements_of(app, login_id: str = REGISTERED, **kwargs) -> list[statements.Statement]:
     with app.db() as db:
         customer_id = db.exec(select(Account.customer_id).where(Account.login_id == login_id)).one()
-        return billing.statements(db, customer_id, today(), **kwargs)
+        return statements.statements(db, customer_id, today(), **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +92,7 @@ def test_home_shows_the_holder_menu_bill_and_notices(app, any_page: Page):
     newest = statements_of(app)[0]
     bill = page.get_by_role("heading", name="今月のご請求").locator("..")
     expect(bill.get_by_text(newest.label)).to_be_visible()
-    expect(bill.get_by_text(billing.yen(newest.total), exact=True)).to_be_visible()
+    expect(bill.get_by_text(statements.yen(newest.total), exact=True)).to_be_visible()
     expect(bill.get_by_text(newest.status_label, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="マイページをリニューアルしました")).to_be_visible()
     for hidden in ("夜間ネットワークメンテナンスのお知らせ", "マイページ休止のお知らせ", "STB無料交換のご案内"):
@@ -128,10 +130,10 @@ def test_bills_chart_table_years_and_csv(app, any_page: Page):
     expect(page.locator(".recharts-bar-rectangle")).to_have_count(24)
     table = page.get_by_role("table", name="月別ご請求額（税込）")
     expect(table.get_by_role("row")).to_have_count(25)
-    expect(table.get_by_role("row").nth(24)).to_contain_text(billing.yen(latest[0].total))
+    expect(table.get_by_role("row").nth(24)).to_contain_text(statements.yen(latest[0].total))
     newest = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=latest[0].label))
     expect(newest.get_by_role("row", name=re.compile("ご請求金額（税込）"))).to_contain_text(
-        billing.yen(latest[0].total)
+        statements.yen(latest[0].total)
     )
     assert fits_the_width(page)
     assert_accessible(page)
@@ -163,7 +165,12 @@ def test_invoice_pdf_download(app, any_page: Page):
         page.get_by_role("link", name=f"PDFダウンロード（{latest[0].label}）").click()
     assert download.value.suggested_filename == f"invoice-{latest[0].invoice_number}.pdf"
     text = pypdf.PdfReader(download.value.path()).pages[0].extract_text()
-    for item in ("十和田 花子 様", "登録番号：T1234567890123", latest[0].invoice_number, billing.yen(latest[0].total)):
+    for item in (
+        "十和田 花子 様",
+        "登録番号：T1234567890123",
+        latest[0].invoice_number,
+        statements.yen(latest[0].total),
+    ):
         assert item in text
     assert fits_the_width(page)
 

@@ -53,7 +53,7 @@ def stack(smtp_server):
         }
         for step in (["db", "upgrade"], ["demo", "--json"]):
             done = subprocess.run(
-                [sys.executable, "-m", "mypage.cli", *step],
+                [sys.executable, "-m", "mypage.operator.cli", *step],
                 cwd=tree,
                 env=env,
                 capture_output=True,

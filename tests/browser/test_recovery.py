@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from mypage import recovery, routes, sessions
+from mypage import routes
+from mypage.accounts import recovery, sessions
 from mypage.models import EmailToken
 from tests.browser.auth_support import (
     PASSWORD,

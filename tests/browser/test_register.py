@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from mypage import accounts, routes
+from mypage import routes
+from mypage.accounts import registration
 from mypage.models import Account, EmailToken
 from tests.browser.support import assert_accessible, wait_for_app
 from tests.support import mail_text
@@ -456,7 +457,7 @@ def test_an_expired_link_offers_a_new_mail(app, page: Page, mail):
     with app.db() as db:
         account = db.exec(select(Account).where(Account.login_id_folded == login_id.lower())).one()
         for token in db.exec(select(EmailToken).where(EmailToken.account_id == account.id)):
-            token.expires_at = accounts.utcnow() - dt.timedelta(minutes=1)
+            token.expires_at = registration.utcnow() - dt.timedelta(minutes=1)
             db.add(token)
         db.commit()
     page.goto(link)

@@ -19,7 +19,7 @@ def run(database_url: str, *args: str, **env: str) -> subprocess.CompletedProces
     """`mypage ARGS…` in a subprocess with its own database and environment."""
     environ = {**os.environ, "MYPAGE_DATABASE_URL": database_url, **env}
     return subprocess.run(
-        [sys.executable, "-m", "mypage.cli", *args],
+        [sys.executable, "-m", "mypage.operator.cli", *args],
         cwd=ROOT,
         env=environ,
         capture_output=True,

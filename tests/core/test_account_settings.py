@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from mypage import account_settings as settings_core
-from mypage import accounts, login, sessions
-from mypage.account_settings import CURRENT, EMAIL, LOGIN_ID, PASSWORD, PASSWORD_CONFIRM
+from mypage.accounts import account_settings as settings_core
+from mypage.accounts import login, registration, sessions
+from mypage.accounts.account_settings import CURRENT, EMAIL, LOGIN_ID, PASSWORD, PASSWORD_CONFIRM
 from mypage.models import Account, AuditEvent, EmailToken
 from mypage.security import check_password
 from tests.core.factories import make_account
@@ -153,7 +153,7 @@ def test_change_password_keeps_this_session_and_ends_the_others(dbs, account):
 
 
 def test_a_pending_reset_link_dies_with_the_change(dbs, account):
-    from mypage import recovery
+    from mypage.accounts import recovery
 
     sent = recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip="192.0.2.1", now=T0)
     token = sent.body.split("token=")[1].split()[0]
@@ -216,7 +216,7 @@ def test_email_change_by_the_link_sent_to_the_new_address(dbs, account):
     assert sessions.resolve(dbs, mine, now=later) is not None and sessions.resolve(dbs, other, now=later) is None
     assert {settings_core.EMAIL_CHANGE_REQUESTED, settings_core.EMAIL_CHANGED} <= set(kinds(dbs, account))
     assert settings_core.pending_email(dbs, account.id, later) == ""
-    with pytest.raises(accounts.TokenError) as used:
+    with pytest.raises(registration.TokenError) as used:
         settings_core.confirm_email_change(dbs, token, now=later)
     assert used.value.status == settings_core.USED
 
@@ -232,7 +232,7 @@ def test_an_expired_or_unknown_link_changes_nothing(dbs, account):
         ("", settings_core.UNKNOWN),
         ("x" * 500, settings_core.UNKNOWN),
     ):
-        with pytest.raises(accounts.TokenError) as refused:
+        with pytest.raises(registration.TokenError) as refused:
             settings_core.confirm_email_change(dbs, bad, now=late)
         assert refused.value.status == status
     assert fresh(dbs, account).email == "taro@example.jp"
@@ -246,7 +246,7 @@ def test_a_new_request_makes_the_earlier_link_unusable(dbs, account):
 
 
 def test_a_reset_link_for_the_old_address_dies_with_the_change(dbs, account):
-    from mypage import recovery
+    from mypage.accounts import recovery
 
     sent = recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip="192.0.2.1", now=T0)
     token = link_token(settings_core.request_email_change(dbs, account.id, OLD, "new@example.jp", now=T0).mails[0])

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from mypage import customers
-from mypage.customers import CustomerError, CustomerInput, add_customer, clean, issue_auth_code
 from mypage.models import AuthCode, Customer
+from mypage.operator import customers
+from mypage.operator.customers import CustomerError, CustomerInput, add_customer, clean, issue_auth_code
 from mypage.security import CODE_ALPHABET, hash_token, normalize_auth_code
 
 NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
-from mypage import demo
 from mypage.models import Account, AuthCode, Customer, Invoice, InvoiceLine, Notice, PaymentMethod, Service
+from mypage.operator import demo
 from mypage.security import check_password, hash_token, normalize_auth_code
 from mypage.settings import get_settings
 

@@ -7,9 +7,11 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from mypage import db, http, routes, sessions
+from mypage import db, routes
+from mypage.accounts import sessions
 from mypage.models import UserSession
 from mypage.security import hash_token
+from mypage.web import http
 from tests.core.factories import make_account
 
 ORIGIN = "http://localhost:3000"

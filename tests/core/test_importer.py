@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from mypage import billing
-from mypage.csvfile import ImportFailed, decode
-from mypage.importer import import_bills, import_customers
+from mypage.billing import statements
 from mypage.models import Customer, Invoice, InvoiceLine
+from mypage.operator.csvfile import ImportFailed, decode
+from mypage.operator.importer import import_bills, import_customers
 from tests.core.csv_samples import BILL_HEADER, BILLS, CUSTOMER_HEADER, CUSTOMERS
 
 NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
@@ -210,7 +210,7 @@ def test_bills_are_grouped_into_invoices(with_customers):
         5,
     )
     jiro = customer(dbs, "3000000001")
-    october = billing.statements(dbs, jiro.id, dt.date(2026, 11, 25))[0]
+    october = statements.statements(dbs, jiro.id, dt.date(2026, 11, 25))[0]
     assert (october.invoice_number, october.period, october.issued_on, october.due_on) == (
         "ACT-3000000001-202610",
         "2026-10",
@@ -226,7 +226,7 @@ def test_bills_are_grouped_into_invoices(with_customers):
         ("セット割引", 1, -500, -500, 10),
     ]
     assert october.total == 2500 + 250 + 1600 + 128
-    saburo = billing.latest(dbs, customer(dbs, "3000000002").id, dt.date(2026, 11, 25))
+    saburo = statements.latest(dbs, customer(dbs, "3000000002").id, dt.date(2026, 11, 25))
     assert (saburo.period, saburo.status, saburo.lines[0].amount, saburo.lines[0].tax_rate) == (
         "2026-10",
         "unpaid",

@@ -13,10 +13,10 @@ import pypdf
 import pytest
 from sqlmodel import select
 
-from mypage import letters
-from mypage.accounts import RegistrationError, check_code_pair
-from mypage.customers import store_auth_code
+from mypage.accounts.registration import RegistrationError, check_code_pair
 from mypage.models import AuditEvent, AuthCode, Customer
+from mypage.operator import letters
+from mypage.operator.customers import store_auth_code
 from mypage.security import CODE_ALPHABET, hash_token, normalize_auth_code
 from mypage.settings import Branding, get_settings
 

@@ -5,7 +5,7 @@ import time
 import pytest
 from sqlmodel import select
 
-from mypage import captcha, login
+from mypage.accounts import captcha, login
 from mypage.models import AuditEvent
 from tests.core.factories import make_account
 

@@ -2,8 +2,10 @@ import dataclasses
 
 from starlette.responses import Response
 
-from mypage import headers, http, netaddr, routes, sessions
+from mypage import netaddr, routes
+from mypage.accounts import sessions
 from mypage.settings import get_settings
+from mypage.web import headers, http
 
 HTTPS = dataclasses.replace(get_settings(), base_url="https://mypage.actv.ne.jp")
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from mypage import db, notices
 from mypage.models import Customer, Notice
-from mypage.notice_admin import NoticeError, NoticeInput, add_notice
+from mypage.operator.notice_admin import NoticeError, NoticeInput, add_notice
 from tests.core.clirun import counts, run
 
 NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)  # 10:00 on 11/25 in Japan

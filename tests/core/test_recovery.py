@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from mypage import login, recovery, sessions
+from mypage.accounts import login, recovery, sessions
 from mypage.models import AuditEvent, EmailToken
 from mypage.security import check_password
 from tests.core.factories import make_account

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from mypage import routes, sessions
+from mypage import routes
+from mypage.accounts import sessions
 from mypage.models import UserSession
 from mypage.security import hash_token
 from tests.core.factories import make_account

@@ -7,7 +7,8 @@ import inspect
 import pytest
 from sqlmodel import select
 
-from mypage import db, sessions
+from mypage import db
+from mypage.accounts import sessions
 from mypage.models import Account, UserSession
 from mypage.security import check_password, hash_password
 from mypage.state import account_settings as st

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from mypage import contract, home
+from mypage import home
+from mypage.billing import contract
 from tests import member_data as md
 
 TODAY = dt.date(2025, 5, 10)

@@ -8,7 +8,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mypage import billing, db, downloads_http
+from mypage import db
+from mypage.billing import statements
+from mypage.web import downloads
 from tests import member_data as md
 
 TODAY = dt.datetime.now(dt.UTC).date()
@@ -22,7 +24,7 @@ def world(dbs, database_url, monkeypatch):
     invoice = md.invoices(dbs, alice, 2, TODAY)[0]
     # The test stands in for the session cookie with a header naming the account.
     app = Starlette(
-        routes=downloads_http.download_routes(
+        routes=downloads.download_routes(
             lambda request: int(request.headers["x-account"]) if "x-account" in request.headers else None
         )
     )
@@ -31,7 +33,7 @@ def world(dbs, database_url, monkeypatch):
 
 def test_owner_downloads_the_pdf(world):
     client, alice, _, invoice = world
-    response = client.get(downloads_http.invoice_pdf_url(invoice.id), headers={"x-account": str(alice)})
+    response = client.get(downloads.invoice_pdf_url(invoice.id), headers={"x-account": str(alice)})
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     assert f'filename="invoice-{invoice.invoice_number}.pdf"' in response.headers["content-disposition"]
     assert response.headers["cache-control"] == "no-store"
@@ -41,13 +43,13 @@ def test_owner_downloads_the_pdf(world):
 
 def test_owner_downloads_the_csv(world):
     client, alice, _, invoice = world
-    response = client.get(downloads_http.statement_csv_url(invoice.id), headers={"x-account": str(alice)})
+    response = client.get(downloads.statement_csv_url(invoice.id), headers={"x-account": str(alice)})
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
     assert response.headers["content-type"].startswith("text/csv")
     assert "ご請求金額(税込)" in response.content.decode("utf-8-sig")
 
 
-@pytest.mark.parametrize("url", [downloads_http.invoice_pdf_url, downloads_http.statement_csv_url])
+@pytest.mark.parametrize("url", [downloads.invoice_pdf_url, downloads.statement_csv_url])
 def test_another_customers_invoice_is_not_found(world, url):
     client, alice, bob, invoice = world
     theirs = client.get(url(invoice.id), headers={"x-account": str(bob)})
@@ -60,24 +62,25 @@ def test_another_customers_invoice_is_not_found(world, url):
 
 def test_without_a_session_the_subscriber_is_sent_to_login(world):
     client, _, _, invoice = world
-    response = client.get(downloads_http.invoice_pdf_url(invoice.id))
+    response = client.get(downloads.invoice_pdf_url(invoice.id))
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_the_pdf_agrees_with_the_statement(world, dbs):
     client, alice, _, invoice = world
-    item = billing.statement(dbs, invoice.customer_id, invoice.id, TODAY)
-    pdf = client.get(downloads_http.invoice_pdf_url(invoice.id), headers={"x-account": str(alice)}).content
+    item = statements.statement(dbs, invoice.customer_id, invoice.id, TODAY)
+    pdf = client.get(downloads.invoice_pdf_url(invoice.id), headers={"x-account": str(alice)}).content
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    assert billing.yen(item.total) in text and billing.yen(item.tax) in text
+    assert statements.yen(item.total) in text and statements.yen(item.tax) in text
 
 
 def test_the_portal_routes_read_the_session_cookie(world, dbs):
-    from mypage import http, sessions
+    from mypage.accounts import sessions
+    from mypage.web import http
 
     _, alice, bob, invoice = world
     client = TestClient(Starlette(routes=http.ROUTES), follow_redirects=False)
-    url = downloads_http.invoice_pdf_url(invoice.id)
+    url = downloads.invoice_pdf_url(invoice.id)
     tokens = {who: sessions.start(dbs, who) for who in (alice, bob)}
     dbs.commit()
     cookie = sessions.cookie_name()

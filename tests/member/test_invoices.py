@@ -6,7 +6,7 @@ import subprocess
 import pypdf
 import pytest
 
-from mypage import billing, invoices
+from mypage.billing import invoices, statements
 from mypage.settings import get_settings
 from tests import member_data as md
 from tests.member.test_billing import ROUNDING_LINES
@@ -18,7 +18,7 @@ TODAY = dt.date(2025, 5, 10)
 def statement(dbs):
     customer = md.customer(dbs, name="八戸 次郎")
     md.invoices(dbs, customer, 1, TODAY, lines=ROUNDING_LINES)
-    return billing.latest(dbs, customer.id, TODAY)
+    return statements.latest(dbs, customer.id, TODAY)
 
 
 def text_of(pdf: bytes) -> str:
@@ -71,7 +71,7 @@ def test_many_lines_continue_on_a_second_page(dbs):
         (f"オプション{i} とても長い品目名が折り返されることを確かめるための説明文", 1, 100, 10) for i in range(60)
     )
     md.invoices(dbs, customer, 1, TODAY, lines=lines)
-    item = billing.latest(dbs, customer.id, TODAY)
+    item = statements.latest(dbs, customer.id, TODAY)
     reader = pypdf.PdfReader(io.BytesIO(invoices.invoice_pdf(item, customer.name)))
     assert len(reader.pages) >= 2
     text = text_of(invoices.invoice_pdf(item, customer.name))

@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from mypage import payments, testgateway
+import testgateway
+from mypage.billing import payments
 from mypage.models import AuditEvent, PaymentMethod
 from tests import member_data as md
 

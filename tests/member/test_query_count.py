@@ -5,7 +5,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from mypage import billing, home
+from mypage import home
+from mypage.billing import statements
 from tests import member_data as md
 
 NOW = dt.datetime(2025, 5, 10, 3, 0, tzinfo=dt.UTC)
@@ -14,24 +15,24 @@ TODAY = NOW.date()
 
 @contextlib.contextmanager
 def counting(engine):
-    statements = []
+    seen = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        yield statements
+        yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def load_everything(dbs, customer, account):
     home.home(dbs, account.id, NOW)
-    billing.years(dbs, customer.id)
-    billing.statements(dbs, customer.id, TODAY)
-    billing.statements(dbs, customer.id, TODAY, year=2024)
-    billing.statements(dbs, customer.id, TODAY, limit=None)
+    statements.years(dbs, customer.id)
+    statements.statements(dbs, customer.id, TODAY)
+    statements.statements(dbs, customer.id, TODAY, year=2024)
+    statements.statements(dbs, customer.id, TODAY, limit=None)
 
 
 def queries_for(dbs, months):

@@ -12,7 +12,8 @@ import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State
 
-from mypage import db, sessions
+from mypage import db
+from mypage.accounts import sessions
 from mypage.state.bills import BillsState
 from mypage.state.card import CardState
 from mypage.state.contract import ContractState

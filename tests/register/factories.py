@@ -7,9 +7,9 @@ import itertools
 
 from sqlmodel import Session
 
+from mypage.accounts.validation import Registration
 from mypage.models import AuthCode, Customer, utcnow
 from mypage.security import hash_token, new_auth_code
-from mypage.validation import Registration
 
 _numbers = itertools.count(7_000_001)
 T0 = dt.datetime(2025, 4, 1, 0, 0, tzinfo=dt.UTC)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from mypage import captcha
+from mypage.accounts import captcha
 from mypage.models import CaptchaChallenge
 from mypage.settings import get_settings
 from tests.register.factories import T0

@@ -11,9 +11,10 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from mypage import accounts, captcha, db
+from mypage import db
+from mypage.accounts import captcha, registration
+from mypage.accounts.validation import CUSTOMER_NUMBER, LOGIN_ID
 from mypage.models import Account
-from mypage.validation import CUSTOMER_NUMBER, LOGIN_ID
 from tests.register.factories import T0, add_customer, form
 
 ROUNDS = 4
@@ -35,7 +36,7 @@ def login_id(stem: str) -> str:
 
 def prepared_for(session, customer, code, login_id, now=T0):
     challenge_id, _ = captcha.new_challenge(session, now)
-    _, prepared, errors = accounts.prepare(session, form(customer, code, login_id=login_id), challenge_id, now)
+    _, prepared, errors = registration.prepare(session, form(customer, code, login_id=login_id), challenge_id, now)
     session.commit()
     assert errors == {}
     return prepared
@@ -50,10 +51,10 @@ def race(database_url, prepared_list, now=T0):
         with Session(db.engine_for(database_url), expire_on_commit=False) as session:
             start.wait()
             try:
-                account, _ = accounts.register(session, prepared, now)
+                account, _ = registration.register(session, prepared, now)
                 session.commit()
                 outcomes[index] = ("ok", account.login_id)
-            except accounts.RegistrationError as refused:
+            except registration.RegistrationError as refused:
                 outcomes[index] = ("refused", refused.field)
 
     threads = [threading.Thread(target=attempt, args=pair) for pair in enumerate(prepared_list)]
@@ -98,7 +99,7 @@ def test_two_registrations_of_one_login_id_make_one_account(race_db, round_):
 def test_two_registrations_replacing_one_expired_pending_account_make_one_account(race_db, round_):
     url, session = race_db
     customer, code = add_customer(session)
-    accounts.register(session, prepared_for(session, customer, code, login_id("old")), T0)
+    registration.register(session, prepared_for(session, customer, code, login_id("old")), T0)
     session.commit()
     later = T0 + dt.timedelta(hours=25)
     prepared = [prepared_for(session, customer, code, login_id(stem), later) for stem in ("first", "second")]

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from mypage import settings as settings_module
-from mypage import validation as v
+from mypage.accounts import validation as v
 from tests.register.factories import form
 
 

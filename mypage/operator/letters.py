@@ -27,9 +27,9 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session
 
 from mypage import audit
-from mypage.billing import date_label
-from mypage.customers import CODE_VALID_DAYS, issue_auth_code
+from mypage.billing.statements import date_label
 from mypage.models import Customer
+from mypage.operator.customers import CODE_VALID_DAYS, issue_auth_code
 from mypage.pdftext import FONT
 from mypage.pdftext import wrap as _wrap
 from mypage.routes import REGISTER

@@ -9,7 +9,7 @@ Routes:
   HttpOnly session cookie, then 303 to `next` (a local path) or マイページ初期画面.
 - POST routes.SESSION_END: revoke the session, clear the cookie, 303 to the login page.
 - GET routes.INVOICE_PDF/<id>, routes.STATEMENT_CSV/<id>: a statement's PDF or CSV for
-  its owner only (mypage.downloads_http).
+  its owner only (mypage.web.downloads).
 
 Both accept only posts whose Origin is the portal's own, so another site can neither
 log a subscriber out nor log them into someone else's account.
@@ -25,8 +25,10 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mypage import audit, db, downloads_http, headers, netaddr, routes, sessions
+from mypage import audit, db, netaddr, routes
+from mypage.accounts import sessions
 from mypage.settings import get_settings
+from mypage.web import downloads, headers
 
 
 def request_ip(request: Request) -> str:
@@ -108,7 +110,7 @@ ROUTES = [
     Route(routes.SESSION_START, session_start, methods=["POST"]),
     Route(routes.SESSION_END, session_end, methods=["POST"]),
     # GET routes.INVOICE_PDF/<id> and routes.STATEMENT_CSV/<id>: the owner's files, 404 for anyone else.
-    *downloads_http.download_routes(downloads_http.session_account_id),
+    *downloads.download_routes(downloads.session_account_id),
 ]
 
 

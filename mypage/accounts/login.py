@@ -23,11 +23,12 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from mypage import audit, captcha
+from mypage import audit
+from mypage.accounts import captcha
+from mypage.accounts.validation import normalize_password
 from mypage.models import Account, utcnow
 from mypage.security import check_password, nfkc
 from mypage.settings import get_settings
-from mypage.validation import normalize_password
 
 FAILURES_TO_LOCK = 5
 LOCK_BASE = dt.timedelta(minutes=15)

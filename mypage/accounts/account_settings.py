@@ -1,7 +1,7 @@
 """ID・パスワード変更: a logged-in subscriber changes the login ID, the password or the e-mail address.
 
 Every change asks for the current password first (bcrypt). A wrong one counts as a
-failed login of the account's login ID (mypage.login's throttle: five in a row lock the
+failed login of the account's login ID (mypage.accounts.login's throttle: five in a row lock the
 ID, and the address is asked the CAPTCHA at the login screen), and while the ID is
 locked no change is accepted.
 
@@ -25,13 +25,14 @@ import datetime as dt
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from mypage import accounts, audit, login, routes, sessions, validation
-from mypage.login import fold, format_jst
+from mypage import audit, routes
+from mypage.accounts import login, registration, sessions, validation
+from mypage.accounts.login import fold, format_jst
+from mypage.accounts.recovery import Mail
+from mypage.accounts.validation import normalize_password
 from mypage.models import Account, Customer, EmailToken, utcnow
-from mypage.recovery import Mail
 from mypage.security import check_password, hash_password, hash_token, new_token, nfkc
 from mypage.settings import get_settings
-from mypage.validation import normalize_password
 
 EMAIL_CHANGE = "email_change"
 EMAIL_CHANGE_LIFETIME = dt.timedelta(hours=24)
@@ -48,8 +49,8 @@ EMAIL_CHANGE_REQUESTED = "email_change_requested"
 EMAIL_CHANGED = "email_changed"
 OTHER_SESSIONS_ENDED = "other_sessions_ended"
 
-# What a confirmation link is (as accounts.token_status).
-VALID, EXPIRED, USED, UNKNOWN = accounts.VALID, accounts.EXPIRED, accounts.USED, accounts.UNKNOWN
+# What a confirmation link is (as registration.token_status).
+VALID, EXPIRED, USED, UNKNOWN = registration.VALID, registration.EXPIRED, registration.USED, registration.UNKNOWN
 
 CURRENT_REQUIRED = "現在のパスワードを入力してください。"
 CURRENT_WRONG = "現在のパスワードが正しくありません。"
@@ -189,7 +190,7 @@ def change_login_id(
     old = account.login_id
     try:
         # An unverified registration whose links have all expired blocks nobody.
-        accounts._remove_stale(db, account.customer_id, login_id.lower(), now)
+        registration._remove_stale(db, account.customer_id, login_id.lower(), now)
         db.exec(
             update(Account).where(Account.id == account.id).values(login_id=login_id, login_id_folded=login_id.lower())
         )
@@ -452,12 +453,12 @@ def confirm_email_change(
         The new address, and the notices for the old and the new address.
 
     Raises:
-        mypage.accounts.TokenError: The link is unknown, used or expired.
+        mypage.accounts.registration.TokenError: The link is unknown, used or expired.
     """
     now = now or utcnow()
     status, _ = email_link_status(db, token, now)
     if status != VALID:
-        raise accounts.TokenError(status)
+        raise registration.TokenError(status)
     claimed = db.exec(
         update(EmailToken)
         .where(
@@ -469,7 +470,7 @@ def confirm_email_change(
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
-        raise accounts.TokenError(USED)
+        raise registration.TokenError(USED)
     row = _link_row(db, token)
     account = _account(db, row.account_id)
     old, new = account.email, row.email

@@ -2,7 +2,7 @@
 
 Every value is NFKC-normalized first (the guide: full-width input is converted to
 half-width), and the form shows the converted value. The rules only look at the
-text; whether a login ID is taken or a code pair matches is for mypage.accounts.
+text; whether a login ID is taken or a code pair matches is for mypage.accounts.registration.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def auth_code_error(code: str) -> str | None:
 
 
 def captcha_error(answer: str) -> str | None:
-    """画像認証: something must be typed; whether it is right, mypage.captcha decides."""
+    """画像認証: something must be typed; whether it is right, mypage.accounts.captcha decides."""
     if not answer:
         return "画像に表示されている数字を入力してください。"
     return None

@@ -2,7 +2,7 @@
 
 It plays the part of a hosted payment page (as Japanese and global gateways offer):
 the card form is the gateway's, so card numbers exist only in this process and never
-reach the portal. Run it with `python -m mypage.testgateway --port 3001`.
+reach the portal. Run it with `python -m testgateway --port 3001`.
 
 - GET  /checkout?return_url=…&state=…&sig=…  the card form. `sig` is an HMAC of the
   return URL and state with the shared secret, so nobody else can use the gateway to
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import html
 import secrets
@@ -34,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from mypage.billing.payments import sign_checkout as sign
 from mypage.settings import get_settings
 
 TOKEN_LIFETIME = 600.0
@@ -43,12 +43,6 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-
-
-def sign(secret: str, return_url: str, state: str) -> str:
-    """The checkout request's signature: what the portal adds and the gateway checks."""
-    message = f"{return_url}\n{state}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def luhn_ok(number: str) -> bool:
@@ -294,12 +288,12 @@ def main(argv: list[str] | None = None) -> None:
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    parser = argparse.ArgumentParser(prog="python -m mypage.testgateway", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m testgateway", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     Granian(
-        "mypage.testgateway:create_app",
+        "testgateway:create_app",
         address=args.host,
         port=args.port,
         interface=Interfaces.ASGI,

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sqlmodel import Session, select
 
-from mypage.billing import STATUS_LABELS
-from mypage.csvfile import UTF8, ImportFailed, RowError, decode, records
-from mypage.customers import CustomerInput, check
+from mypage.billing.statements import STATUS_LABELS
 from mypage.models import Customer, Invoice, InvoiceLine
+from mypage.operator.csvfile import UTF8, ImportFailed, RowError, decode, records
+from mypage.operator.customers import CustomerInput, check
 
 CHUNK = 500
 MAX_YEN = 999_999_999  # fits PostgreSQL's integer column with room to spare

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from mypage.customers import FieldError
 from mypage.models import Customer, Notice
+from mypage.operator.customers import FieldError
 from mypage.security import nfkc
 
 JST = ZoneInfo("Asia/Tokyo")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from mypage.billing import REDUCED_RATE, Statement, date_label, period_range, yen
+from mypage.billing.statements import REDUCED_RATE, Statement, date_label, period_range, yen
 from mypage.pdftext import FONT
 from mypage.pdftext import wrap as _wrap
 from mypage.settings import Branding, get_settings

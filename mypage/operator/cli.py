@@ -73,7 +73,7 @@ def _print_json(value: object) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the demo customers as JSON.")
 def demo(as_json: bool) -> None:
     """Load the demo customers, bills and notices (idempotent; refused in production)."""
-    from mypage.demo import DemoRefused, load
+    from mypage.operator.demo import DemoRefused, load
 
     try:
         with db.session() as session:
@@ -132,7 +132,7 @@ def customer_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the number and code as JSON.")
 def customer_add(name: str, kana: str, email: str, postal_code: str, address: str, phone: str, as_json: bool) -> None:
     """Create a customer with a new customer number and authentication code (valid 90 days)."""
-    from mypage.customers import CustomerError, CustomerInput, add_customer
+    from mypage.operator.customers import CustomerError, CustomerInput, add_customer
 
     data = CustomerInput(name=name, kana=kana, email=email, postal_code=postal_code, address=address, phone=phone)
     try:
@@ -208,9 +208,9 @@ def codes_issue(
 
     The PDF is the only place the plain codes are written; the database keeps their hashes.
     """
-    from mypage import letters
-    from mypage.customers import CustomerError, by_numbers, without_account
     from mypage.models import utcnow
+    from mypage.operator import letters
+    from mypage.operator.customers import CustomerError, by_numbers, without_account
 
     if bool(numbers) == all_without_account:
         raise click.ClickException("--customer: give --customer NUMBER (one or more) or --all-without-account")
@@ -264,8 +264,8 @@ def import_group() -> None:
 
 
 def _import(kind: str, path: Path, encoding: str | None, as_json: bool) -> None:
-    from mypage import importer
     from mypage.models import utcnow
+    from mypage.operator import importer
 
     data = path.read_bytes()
     try:
@@ -341,7 +341,7 @@ def notice_group() -> None:
 def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_json: bool) -> None:
     """Post a notice and print its id."""
     from mypage.models import utcnow
-    from mypage.notice_admin import NoticeError, NoticeInput, add_notice
+    from mypage.operator.notice_admin import NoticeError, NoticeInput, add_notice
     from mypage.security import nfkc
 
     data = NoticeInput(title=title, body=body, customer=customer, starts=starts, ends=ends)

@@ -36,7 +36,6 @@ import hashlib
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mypage.customers import store_auth_code
 from mypage.models import (
     Account,
     AuthCode,
@@ -48,6 +47,7 @@ from mypage.models import (
     Service,
     utcnow,
 )
+from mypage.operator.customers import store_auth_code
 from mypage.security import CODE_ALPHABET, format_auth_code, hash_password, hash_token
 from mypage.settings import Settings, get_settings
 

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mypage.billing import tax_for
+from mypage.billing.statements import tax_for
 from mypage.models import Customer, Service
 
 # The order a subscriber reads a contract in: the main services, then what comes with them.

@@ -24,12 +24,13 @@ import logging
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mypage import audit, mail, routes, sessions
-from mypage.login import PASSWORD_RESET, find_account, fold, format_jst
+from mypage import audit, mail, routes
+from mypage.accounts import sessions
+from mypage.accounts.login import PASSWORD_RESET, find_account, fold, format_jst
+from mypage.accounts.validation import normalize_password, validate_password
 from mypage.models import Account, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token, nfkc
 from mypage.settings import get_settings
-from mypage.validation import normalize_password, validate_password
 
 log = logging.getLogger(__name__)
 

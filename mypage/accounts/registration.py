@@ -17,11 +17,12 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, or_, select, update
 
-from mypage import audit, captcha, mail, routes, validation
+from mypage import audit, mail, routes
+from mypage.accounts import captcha, validation
+from mypage.accounts.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
 from mypage.models import Account, AuditEvent, AuthCode, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token
 from mypage.settings import get_settings
-from mypage.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
 
 CODE_FAILURES_TO_LOCK = 5
 CODE_FAILURE_WINDOW = dt.timedelta(minutes=30)

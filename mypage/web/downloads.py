@@ -16,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mypage import billing, db, invoices, routes, sessions
+from mypage import db, routes
+from mypage.accounts import sessions
+from mypage.billing import invoices, statements
 from mypage.home import today_in_japan
 from mypage.models import Account, Customer
 
@@ -33,7 +35,7 @@ def _not_found() -> Response:
     return PlainTextResponse("ご指定の明細は見つかりません。", status_code=404, headers=PRIVATE)
 
 
-def _statement(account_id: int, invoice_id: int) -> tuple[billing.Statement, str] | None:
+def _statement(account_id: int, invoice_id: int) -> tuple[statements.Statement, str] | None:
     """The invoice and its recipient's name, only when the account's customer owns it."""
     with db.session() as session:
         row = session.exec(
@@ -41,7 +43,7 @@ def _statement(account_id: int, invoice_id: int) -> tuple[billing.Statement, str
         ).first()
         if row is None:
             return None
-        item = billing.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
+        item = statements.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
         return (item, row.name) if item else None
 
 
@@ -63,7 +65,7 @@ def download_routes(account_of: AccountOf) -> list[Route]:
         Starlette routes to add to the portal's HTTP app.
     """
 
-    def _serve(request: Request, render: Callable[[billing.Statement, str], Response]) -> Response:
+    def _serve(request: Request, render: Callable[[statements.Statement, str], Response]) -> Response:
         account_id = account_of(request)
         if account_id is None:
             return RedirectResponse(routes.LOGIN, status_code=303, headers=PRIVATE)
@@ -82,7 +84,7 @@ def download_routes(account_of: AccountOf) -> list[Route]:
         return _serve(
             request,
             lambda item, name: _attachment(
-                billing.statement_csv(item, name), "text/csv; charset=utf-8", billing.csv_filename(item)
+                statements.statement_csv(item, name), "text/csv; charset=utf-8", statements.csv_filename(item)
             ),
         )
 
