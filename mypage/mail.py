@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import smtplib
 import ssl
@@ -15,6 +16,31 @@ log = logging.getLogger(__name__)
 
 class MailError(RuntimeError):
     """The mail could not be handed to the SMTP server or written to the outbox."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Mail:
+    """A mail the core has written, to be sent once its transaction has committed."""
+
+    to: str
+    subject: str
+    body: str
+
+
+def deliver(message: Mail | None) -> None:
+    """Send a mail whose transaction has committed; a failure is logged, as the answer has been given."""
+    if message is None:
+        return
+    try:
+        send(message.to, message.subject, message.body)
+    except MailError:
+        log.exception("mail to %s not sent", message.to)
+
+
+def deliver_all(messages: tuple[Mail, ...] | list[Mail]) -> None:
+    """Send each mail in turn (mypage.state.member sends what a member handler's core calls returned)."""
+    for message in messages:
+        deliver(message)
 
 
 def compose(to: str, subject: str, body: str, settings: Settings | None = None) -> EmailMessage:

@@ -93,6 +93,14 @@ def mark_read(db: Session, notice_id: int, customer_id: int, account_id: int, no
     return True
 
 
+def open_notice(db: Session, notice_id: int, customer_id: int, account_id: int, now: dt.datetime) -> NoticeView | None:
+    """Read one notice: the notice if the customer may see it now, marked read for the account."""
+    found = get(db, notice_id, customer_id, account_id, now)
+    if found is not None:
+        mark_read(db, notice_id, customer_id, account_id, now)
+    return found
+
+
 def unread_count(db: Session, customer_id: int, account_id: int, now: dt.datetime) -> int:
     """How many visible notices the account has not read."""
     read = sa.exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.account_id == account_id)

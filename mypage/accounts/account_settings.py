@@ -28,8 +28,8 @@ from sqlmodel import Session, col, select, update
 from mypage import audit, routes
 from mypage.accounts import login, registration, sessions, validation
 from mypage.accounts.login import fold, format_jst
-from mypage.accounts.recovery import Mail
 from mypage.accounts.validation import normalize_password
+from mypage.mail import Mail
 from mypage.models import Account, Customer, EmailToken, utcnow
 from mypage.security import check_password, hash_password, hash_token, new_token, nfkc
 from mypage.settings import get_settings

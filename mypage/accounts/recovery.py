@@ -2,7 +2,7 @@
 
 Both requests get the same answer whether or not anything matched; the mail, when
 there is one, goes only to the address the account has registered. The caller sends
-the returned `Mail` after it has answered (see `deliver`), so that the time of the
+the returned `mail.Mail` after it has answered (see `mail.deliver`), so that the time of the
 answer does not tell either.
 
 Throttles: 5 requests an hour from one address (answered with a "try later"
@@ -17,22 +17,19 @@ revokes every session of the account, clears its login lockout, and mails a noti
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import logging
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mypage import audit, mail, routes
+from mypage import audit, routes
 from mypage.accounts import sessions
 from mypage.accounts.login import PASSWORD_RESET, find_account, fold, format_jst
 from mypage.accounts.validation import normalize_password, validate_password
+from mypage.mail import Mail
 from mypage.models import Account, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token, nfkc
 from mypage.settings import get_settings
-
-log = logging.getLogger(__name__)
 
 WINDOW = dt.timedelta(hours=1)
 ADDRESS_LIMIT = 5
@@ -59,25 +56,6 @@ INVALID_LINK = (
 
 class Throttled(Exception):
     """Too many recovery requests from this address."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Mail:
-    """A mail to send after answering."""
-
-    to: str
-    subject: str
-    body: str
-
-
-def deliver(message: Mail | None) -> None:
-    """Send a recovery mail; a failure is logged, as the subscriber has had their answer."""
-    if message is None:
-        return
-    try:
-        mail.send(message.to, message.subject, message.body)
-    except mail.MailError:
-        log.exception("recovery mail to %s not sent", message.to)
 
 
 def _check_address(db: Session, ip: str, now: dt.datetime) -> None:

@@ -13,6 +13,7 @@ and the browser posts it to `routes.SESSION_START` (see mypage/http.py), which c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from http.cookies import CookieError, SimpleCookie
 
@@ -133,6 +134,30 @@ def resolve(
         db.add(row)
         db.flush()
     return row
+
+
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """Who a live session belongs to: what a member handler may act for (never sent to the browser)."""
+
+    account_id: int
+    customer_id: int
+    token: str
+
+
+def member_of(db: Session, token: str | None, *, touch: bool = True) -> Member | None:
+    """The member behind a session cookie's token, or None without a live session.
+
+    The one way a member request finds its account: the cookie, checked against the
+    session row and the account now (a revoked session or a removed account is None).
+    """
+    row = resolve(db, token, touch=touch)
+    if row is None:
+        return None
+    account = db.get(Account, row.account_id)
+    if account is None:
+        return None
+    return Member(account.id, account.customer_id, token)
 
 
 def idle_remaining(row: UserSession, now: dt.datetime | None = None) -> dt.timedelta:

@@ -10,12 +10,14 @@ import asyncio
 
 import reflex as rx
 
-from mypage import db, mail
+from mypage import mail
 from mypage.accounts import account_settings as core
-from mypage.accounts import recovery, registration
+from mypage.accounts import registration
 from mypage.mail import MailError
 from mypage.models import Account
-from mypage.state.auth import client_ip, current_token, login_redirect, require_account
+from mypage.state import offload
+from mypage.state.auth import client_ip, session_token
+from mypage.state.member import MemberCall, member_event
 
 # The page's field names (one page, three forms: each name is unique) and their labels.
 ID_CURRENT, NEW_LOGIN_ID = "id_current_password", "new_login_id"
@@ -48,17 +50,12 @@ def _text(form: dict, name: str, limit: int = 200) -> str:
     return value[: limit * 4] if isinstance(value, str) else ""
 
 
-def _send_all(mails: tuple[recovery.Mail, ...]) -> None:
-    for message in mails:
-        recovery.deliver(message)
-
-
 NO_ERRORS = dict.fromkeys(LABELS, "")
 
 
-def _cancel_link(account_id: int) -> None:
-    with db.session() as s:
-        core.cancel_email_change(s, account_id)
+def _current_values(db, account_id: int) -> tuple[str, str, str]:
+    fresh = db.get(Account, account_id)
+    return fresh.login_id, fresh.email, core.pending_email(db, account_id)
 
 
 def _by_field(errors: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
@@ -91,39 +88,26 @@ class AccountSettingsState(rx.State):
     mail_done: str = ""
     others_done: str = ""
 
-    def _refresh(self, account: Account) -> None:
-        with db.session() as s:
-            fresh = s.get(Account, account.id)
-            self.login_id, self.email = fresh.login_id, fresh.email
-            self.pending_email = core.pending_email(s, account.id)
+    async def _refresh(self, member: MemberCall) -> None:
+        self.login_id, self.email, self.pending_email = await member.run(_current_values, member.account_id)
 
     def _clear_messages(self) -> None:
         self.errors = dict(NO_ERRORS)
         self.id_summary, self.pw_summary, self.mail_summary = [], [], []
         self.id_done = self.pw_done = self.mail_done = self.others_done = ""
 
-    @rx.event
-    async def load(self):
+    @member_event
+    async def load(self, member: MemberCall):
         """Open the screen: the current values, empty forms."""
-        account = await require_account(self)
-        if account is None:
-            return login_redirect(self)
         self._clear_messages()
         self.new_login_id = self.new_email = ""
-        self._refresh(account)
-        return None
+        await self._refresh(member)
 
-    @rx.event
-    async def change_login_id(self, form: dict):
+    @member_event
+    async def change_login_id(self, member: MemberCall, form: dict):
         """ログインIDを変更する."""
-        account = await require_account(self)
-        if account is None:
-            yield login_redirect(self)
-            return
         current, typed = _text(form, ID_CURRENT), _text(form, NEW_LOGIN_ID)
-        result = await asyncio.to_thread(
-            self._run, core.change_login_id, account.id, current, typed, ip=client_ip(self)
-        )
+        result = await member.run(core.change_login_id, member.account_id, current, typed, ip=member.ip)
         self._clear_messages()
         self.new_login_id = result.value
         if result.ok:
@@ -131,29 +115,23 @@ class AccountSettingsState(rx.State):
                 f"ログインIDを「{result.value}」に変更しました。次回から新しいログインIDでログインしてください。"
             )
             self.new_login_id = ""
-            self._refresh(account)
+            await self._refresh(member)
         else:
             self.errors = _by_field(result.errors, ID_FIELDS)
             self.id_summary = _summary(self.errors)
-        yield [rx.set_value(field_id(ID_CURRENT), ""), rx.set_value(field_id(NEW_LOGIN_ID), self.new_login_id)]
-        await asyncio.to_thread(_send_all, result.mails)
+        return [rx.set_value(field_id(ID_CURRENT), ""), rx.set_value(field_id(NEW_LOGIN_ID), self.new_login_id)]
 
-    @rx.event
-    async def change_password(self, form: dict):
+    @member_event
+    async def change_password(self, member: MemberCall, form: dict):
         """パスワードを変更する: this browser stays logged in, the others are logged out."""
-        account = await require_account(self)
-        if account is None:
-            yield login_redirect(self)
-            return
-        result = await asyncio.to_thread(
-            self._run,
+        result = await member.run(
             core.change_password,
-            account.id,
+            member.account_id,
             _text(form, PW_CURRENT),
             _text(form, NEW_PASSWORD),
             _text(form, NEW_PASSWORD_CONFIRM),
-            keep_token=await current_token(self),
-            ip=client_ip(self),
+            keep_token=member.token,
+            ip=member.ip,
         )
         self._clear_messages()
         if result.ok:
@@ -161,34 +139,28 @@ class AccountSettingsState(rx.State):
         else:
             self.errors = _by_field(result.errors, PW_FIELDS)
             self.pw_summary = _summary(self.errors)
-        yield [rx.set_value(field_id(name), "") for name in (PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM)]
-        await asyncio.to_thread(_send_all, result.mails)
+        return [rx.set_value(field_id(name), "") for name in (PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM)]
 
-    @rx.event
-    async def change_email(self, form: dict):
+    @member_event
+    async def change_email(self, member: MemberCall, form: dict):
         """確認メールを送信する: the address changes once the link's page button is pressed."""
-        account = await require_account(self)
-        if account is None:
-            yield login_redirect(self)
-            return
-        result = await asyncio.to_thread(
-            self._run,
+        # Not member.run: the confirmation goes out before the answer, which depends on it.
+        result = await offload.in_session(
             core.request_email_change,
-            account.id,
+            member.account_id,
             _text(form, MAIL_CURRENT),
             _text(form, NEW_EMAIL, 254),
-            ip=client_ip(self),
+            ip=member.ip,
         )
         self._clear_messages()
         self.new_email = result.value
-        notices: tuple[recovery.Mail, ...] = ()
         if result.ok:
             confirmation, *rest = result.mails
             try:
                 await asyncio.to_thread(mail.send, confirmation.to, confirmation.subject, confirmation.body)
             except MailError:
                 # A link nobody received must not stay pending.
-                await asyncio.to_thread(_cancel_link, account.id)
+                await offload.in_session(core.cancel_email_change, member.account_id)
                 self.errors = {**NO_ERRORS, NEW_EMAIL: MAIL_FAILED}
                 self.mail_summary = _summary(self.errors)
             else:
@@ -197,37 +169,21 @@ class AccountSettingsState(rx.State):
                     "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。"
                 )
                 self.new_email = ""
-                notices = tuple(rest)
-            self._refresh(account)
+                member.outbox.extend(rest)
+            await self._refresh(member)
         else:
             self.errors = _by_field(result.errors, MAIL_FIELDS)
             self.mail_summary = _summary(self.errors)
-        yield [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
-        await asyncio.to_thread(_send_all, notices)
+        return [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
 
-    @rx.event
-    async def sign_out_others(self):
+    @member_event
+    async def sign_out_others(self, member: MemberCall):
         """他の端末からログアウトする."""
-        account = await require_account(self)
-        if account is None:
-            return login_redirect(self)
-        token, ip = await current_token(self), client_ip(self)
-
-        def run() -> int:
-            with db.session() as s:
-                return core.sign_out_other_devices(s, account.id, keep_token=token, ip=ip)
-
-        ended = await asyncio.to_thread(run)
+        ended = await member.run(core.sign_out_other_devices, member.account_id, keep_token=member.token, ip=member.ip)
         self._clear_messages()
         self.others_done = (
             f"他の端末（{ended}件）からログアウトしました。" if ended else "ほかにログイン中の端末はありませんでした。"
         )
-        return None
-
-    @staticmethod
-    def _run(change, *args, **kwargs) -> core.Result:
-        with db.session() as s:
-            return change(s, *args, **kwargs)
 
 
 class EmailConfirmState(rx.State):
@@ -244,31 +200,20 @@ class EmailConfirmState(rx.State):
         self._token = token[:100] if isinstance(token, str) else ""
         self.new_email = ""
 
-        def look() -> tuple[str, str]:
-            with db.session() as s:
-                return core.email_link_status(s, self._token)
-
-        self.status, email = await asyncio.to_thread(look)
+        self.status, email = await offload.in_session(core.email_link_status, self._token)
         self.new_email = email if self.status == core.VALID else ""
         return rx.call_script("history.replaceState(null, '', location.pathname)")
 
     @rx.event
     async def confirm(self):
         """メールアドレスを変更する: the link is used here, not by opening it."""
-        token, keep, ip = self._token, await current_token(self), client_ip(self)
-
-        def run() -> tuple[str, tuple[recovery.Mail, ...]] | str:
-            try:
-                with db.session() as s:
-                    return core.confirm_email_change(s, token, keep_token=keep, ip=ip)
-            except registration.TokenError as refused:
-                return refused.status
-
-        outcome = await asyncio.to_thread(run)
-        if isinstance(outcome, str):
-            self.status = outcome
+        try:
+            self.new_email, mails = await offload.in_session(
+                core.confirm_email_change, self._token, keep_token=session_token(self), ip=client_ip(self)
+            )
+        except registration.TokenError as refused:
+            self.status = refused.status
             return
-        self.new_email, mails = outcome
         self.status, self._token = "done", ""
         yield
-        await asyncio.to_thread(_send_all, mails)
+        await offload.deliver(mails)

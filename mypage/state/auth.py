@@ -9,27 +9,11 @@ Interface for member pages and states:
 - Register a member page with `template(route=..., title=..., member=True)`
   (mypage.components.layout). That adds `AuthState.check_login` as the first on_load
   event (no session → the login page with `?next=<this path>`, back here after login),
-  the header's TOP / ログアウト, and the idle-timeout warning. Your own `on_load`
-  events run after it; they must still check the session themselves (below),
-  because any client can send any event.
-- In every member event handler (on_load ones included):
-
-      from mypage.state.auth import require_account, login_redirect
-
-      @rx.event
-      async def load(self):
-          account = await require_account(self)
-          if account is None:
-              return login_redirect(self)
-          ...  # account.id, account.customer_id, account.login_id, account.email
-
-  `require_account(state)` returns the logged-in `Account` (detached; read its
-  columns, do not lazy-load relations), or None; it counts as activity for the idle
-  timeout. Never keep the account id in a public var, and never trust an id sent by
-  the client: take it from `require_account`.
-- After a change of password, e-mail or login ID, call
-  `mypage.accounts.sessions.revoke_all_for_account(db, account_id, keep_token=...)` in the core
-  with `await current_token(self)` to sign out the other devices.
+  the header's TOP / ログアウト, and the idle-timeout warning.
+- Every member event handler (on_load ones included) is decorated with
+  `mypage.state.member.member_event`, which checks the session itself, because any
+  client can send any event. Never keep the account id in a public var, and never
+  trust an id sent by the client.
 
 When the logged-in account changes (logout, timeout, another subscriber logging in
 in the same tab), every state of the tab except the 文字サイズ preference is reset,
@@ -45,15 +29,17 @@ from urllib.parse import urlencode
 import reflex as rx
 from reflex.middleware import Middleware
 
-from mypage import audit, db, netaddr, routes
+from mypage import audit, netaddr, routes
 from mypage.accounts import sessions
-from mypage.models import Account, utcnow
+from mypage.models import utcnow
+from mypage.state import offload
 from mypage.state.ui import UiState
 
 _HYDRATE_EVENTS = ("hydrate", "hydrate_and_load")
 
 
-def _cookie_token(state: rx.State) -> str | None:
+def session_token(state: rx.State) -> str | None:
+    """The session token of this tab's cookie (the websocket's request headers), or None."""
     return sessions.token_from_cookie_header(state.router.headers.cookie)
 
 
@@ -84,6 +70,17 @@ def login_redirect(state: rx.State) -> rx.event.EventSpec:
     return rx.redirect(login_url(url.path + (f"?{url.query}" if url.query else "")), replace=True)
 
 
+def _time_left(db, token: str | None) -> dt.timedelta:
+    row = sessions.resolve(db, token, touch=False)
+    return sessions.idle_remaining(row) if row is not None else dt.timedelta(0)
+
+
+def _logout(db, token: str | None, ip: str) -> None:
+    account_id = sessions.revoke(db, token, now=utcnow())
+    if account_id is not None:
+        audit.record(db, "logout", account_id=account_id, ip=ip)
+
+
 class AuthState(rx.State):
     """The session check; `_account_id` is the account whose data this tab's states may hold."""
 
@@ -91,13 +88,11 @@ class AuthState(rx.State):
     idle_warning: bool = False
     idle_minutes_left: int = 0
 
-    def _current_account_id(self, touch: bool = True) -> int | None:
-        """The account of the session cookie, checked against the database now."""
-        with db.session() as s:
-            row = sessions.resolve(s, _cookie_token(self), touch=touch)
-            account_id = row.account_id if row is not None else None
-        self._switch_to(account_id)
-        return account_id
+    async def _resolve(self, touch: bool = True) -> sessions.Member | None:
+        """The member of the session cookie, checked against the database now, in a worker thread."""
+        member = await offload.in_session(sessions.member_of, session_token(self), touch=touch)
+        self._switch_to(member.account_id if member else None)
+        return member
 
     def _switch_to(self, account_id: int | None) -> None:
         if account_id != self._account_id:
@@ -108,22 +103,20 @@ class AuthState(rx.State):
             self.idle_warning = False
 
     @rx.event
-    def check_login(self):
+    async def check_login(self):
         """on_load of every member page: without a live session, go to the login page."""
-        if self._current_account_id() is None:
+        if await self._resolve() is None:
             return login_redirect(self)
         self.idle_warning = False
         return None
 
     @rx.event
-    def tick(self):
+    async def tick(self):
         """The page's timer: warn before the idle timeout, leave when it has passed. Not activity."""
         if self._account_id is None:
             return None
-        with db.session() as s:
-            row = sessions.resolve(s, _cookie_token(self), touch=False)
-            left = sessions.idle_remaining(row) if row is not None else dt.timedelta(0)
-        if row is None or left <= dt.timedelta(0):
+        left = await offload.in_session(_time_left, session_token(self))
+        if left <= dt.timedelta(0):
             self._switch_to(None)
             return rx.redirect(f"{routes.LOGIN}?{urlencode({'timeout': '1'})}", replace=True)
         self.idle_warning = left <= sessions.warn_before()
@@ -131,23 +124,18 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def stay_logged_in(self):
+    async def stay_logged_in(self):
         """The warning's button: count as activity and hide the warning."""
-        with db.session() as s:
-            row = sessions.extend(s, _cookie_token(self))
-        if row is None:
+        if await offload.in_session(sessions.extend, session_token(self)) is None:
             self._switch_to(None)
             return login_redirect(self)
         self.idle_warning = False
         return None
 
     @rx.event
-    def logout(self):
+    async def logout(self):
         """ログアウト: revoke the session, forget the tab's data, and let the server clear the cookie."""
-        with db.session() as s:
-            account_id = sessions.revoke(s, _cookie_token(self), now=utcnow())
-            if account_id is not None:
-                audit.record(s, "logout", account_id=account_id, ip=client_ip(self))
+        await offload.in_session(_logout, session_token(self), client_ip(self))
         self._switch_to(None)
         _forget_member_data(self.parent_state)
         return post_form(routes.SESSION_END, {})
@@ -165,28 +153,6 @@ def post_form(action: str, fields: dict[str, str]) -> rx.event.EventSpec:
     )
 
 
-async def require_account(state: rx.State) -> Account | None:
-    """The logged-in account, checked against the session row now; None without a live session.
-
-    Args:
-        state: The state whose event handler is running.
-
-    Returns:
-        The account (detached from its database session), or None.
-    """
-    auth = await state.get_state(AuthState)
-    account_id = auth._current_account_id()
-    if account_id is None:
-        return None
-    with db.session() as s:
-        return s.get(Account, account_id)
-
-
-async def current_token(state: rx.State) -> str | None:
-    """The session token of this tab's cookie, for revoke_all_for_account(keep_token=...)."""
-    return _cookie_token(state)
-
-
 class SessionGuard(Middleware):
     """Before a tab (re)hydrates, forget its states if the logged-in account has changed.
 
@@ -199,5 +165,5 @@ class SessionGuard(Middleware):
         if event.name.rpartition(".")[2] not in _HYDRATE_EVENTS:
             return None
         auth = await state.get_state(AuthState)
-        auth._current_account_id(touch=False)
+        await auth._resolve(touch=False)
         return None

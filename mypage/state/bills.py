@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import db
 from mypage.billing import statements
 from mypage.home import today_in_japan
-from mypage.state.auth import login_redirect
-from mypage.state.member import current_member, now
+from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import StatementRow, statement_row
 
 LATEST = "latest"
+
+
+def _period(db, customer_id: int, period: str, today) -> tuple[list[int], int | None, list]:
+    years = statements.years(db, customer_id)
+    year = int(period) if period != LATEST and period.isdecimal() and int(period) in years else None
+    return years, year, statements.statements(db, customer_id, today, year=year)
 
 
 class BillsState(rx.State):
@@ -28,27 +32,19 @@ class BillsState(rx.State):
         """Pixels for the chart: one bar per month plus the margins."""
         return len(self.chart) * 30 + 16
 
-    @rx.event
-    async def load(self):
+    @member_event
+    async def load(self, member: MemberCall):
         """Open on the latest 24 months."""
-        return await self._show(LATEST)
+        await self._show(member, LATEST)
 
-    @rx.event
-    async def choose_period(self, period: str):
+    @member_event
+    async def choose_period(self, member: MemberCall, period: str):
         """Show the latest months or one year; anything else is ignored."""
         if period == LATEST or period in self.years:
-            return await self._show(period)
-        return None
+            await self._show(member, period)
 
-    async def _show(self, period: str):
-        member = await current_member(self)
-        if member is None:
-            return login_redirect(self)
-        today = today_in_japan(now())
-        with db.session() as session:
-            years = statements.years(session, member.customer_id)
-            year = int(period) if period != LATEST and int(period) in years else None
-            items = statements.statements(session, member.customer_id, today, year=year)
+    async def _show(self, member: MemberCall, period: str) -> None:
+        years, year, items = await member.run(_period, member.customer_id, period, today_in_japan(now()))
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]

@@ -6,15 +6,15 @@ page, and the portal only gets a one-time token back (see mypage.billing.payment
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qs
 
 import reflex as rx
 
-from mypage import db, routes
+from mypage import routes
 from mypage.billing import payments
+from mypage.models import Account
 from mypage.settings import get_settings
-from mypage.state.auth import client_ip, login_redirect, require_account
+from mypage.state.member import MemberCall, member_event
 
 MESSAGES = {
     payments.Outcome.CHANGED: "クレジットカードを変更しました。",
@@ -30,6 +30,10 @@ MESSAGES = {
 }
 
 
+def _finish(db, account_id: int, **return_query: str) -> payments.Outcome:
+    return payments.finish_checkout(db, payments.gateway(), db.get(Account, account_id), **return_query)
+
+
 class CardState(rx.State):
     """What the card page shows: brand, masked number and expiry, and the last return's message."""
 
@@ -42,63 +46,40 @@ class CardState(rx.State):
     succeeded: bool = False
     _keep_message: bool = False
 
-    def _show_card(self, customer_id: int) -> None:
-        with db.session() as s:
-            card = payments.card_of(s, customer_id)
-            self.has_card = card is not None
-            self.brand = card.brand if card else ""
-            self.number = payments.masked(card.last4) if card else ""
-            self.expiry = payments.format_expiry(card.exp_month, card.exp_year) if card else ""
-        self.loaded = True
-
-    @rx.event
-    async def load(self):
+    @member_event
+    async def load(self, member: MemberCall):
         """on_load of クレジットカード変更: the card on file; a message only right after a return."""
-        account = await require_account(self)
-        if account is None:
-            return login_redirect(self)
         if not self._keep_message:
             self.message, self.succeeded = "", False
         self._keep_message = False
-        self._show_card(account.customer_id)
-        return None
+        card = await member.run(payments.card_of, member.customer_id)
+        self.has_card = card is not None
+        self.brand = card.brand if card else ""
+        self.number = payments.masked(card.last4) if card else ""
+        self.expiry = payments.format_expiry(card.exp_month, card.exp_year) if card else ""
+        self.loaded = True
 
-    @rx.event
-    async def start_change(self):
+    @member_event
+    async def start_change(self, member: MemberCall):
         """カードを変更する: a one-time nonce for this account, then the browser goes to the gateway."""
-        account = await require_account(self)
-        if account is None:
-            return login_redirect(self)
-        with db.session() as s:
-            nonce = payments.start_checkout(s, account.id, ip=client_ip(self))
-            s.commit()
+        nonce = await member.run(payments.start_checkout, member.account_id, ip=member.ip)
         return_url = get_settings().base_url + routes.CARD_RETURN
         # An absolute URL on another origin: Reflex hands it to window.location, a document navigation.
         return rx.redirect(payments.gateway().checkout_url(return_url, nonce))
 
-    @rx.event
-    async def finish(self):
+    @member_event
+    async def finish(self, member: MemberCall):
         """on_load of the return page: check the nonce, exchange the token, save; then show the card page."""
-        account = await require_account(self)
-        if account is None:
-            return login_redirect(self)
         query = parse_qs(self.router.url.query or "")
         first = lambda name: (query.get(name) or [""])[0]  # noqa: E731
-        ip = client_ip(self)
-
-        def work() -> payments.Outcome:
-            with db.session() as s:
-                return payments.finish_checkout(
-                    s,
-                    payments.gateway(),
-                    account,
-                    state=first("state"),
-                    token=first("token"),
-                    result=first("result"),
-                    ip=ip,
-                )
-
-        outcome = await asyncio.to_thread(work)
+        outcome = await member.run(
+            _finish,
+            member.account_id,
+            state=first("state"),
+            token=first("token"),
+            result=first("result"),
+            ip=member.ip,
+        )
         self.message = MESSAGES[outcome]
         self.succeeded = outcome == payments.Outcome.CHANGED
         self._keep_message = True

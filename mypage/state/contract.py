@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import db
 from mypage.billing import contract, statements
 from mypage.home import today_in_japan
-from mypage.state.auth import login_redirect
-from mypage.state.member import current_member, now
+from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import ServiceRow, service_row
 
 
@@ -25,14 +23,10 @@ class ContractState(rx.State):
     monthly_total: str = ""
     loaded: bool = False
 
-    @rx.event
-    async def load(self):
+    @member_event
+    async def load(self, member: MemberCall):
         """Fill the screen for the logged-in member."""
-        member = await current_member(self)
-        if member is None:
-            return login_redirect(self)
-        with db.session() as session:
-            data = contract.contract(session, member.customer_id, today_in_japan(now()))
+        data = await member.run(contract.contract, member.customer_id, today_in_japan(now()))
         if data is None:
             return
         self.name, self.kana, self.customer_number = data.name, data.kana, data.customer_number

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import db, home
-from mypage.state.auth import login_redirect
-from mypage.state.member import current_member, now
+from mypage import home
+from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import BillSummary, NoticeRow, bill_summary, notice_row
 
 
@@ -20,14 +19,10 @@ class HomeState(rx.State):
     bill: BillSummary | None = None
     loaded: bool = False
 
-    @rx.event
-    async def load(self):
+    @member_event
+    async def load(self, member: MemberCall):
         """Fill the screen for the logged-in member."""
-        member = await current_member(self)
-        if member is None:
-            return login_redirect(self)
-        with db.session() as session:
-            data = home.home(session, member.account_id, now())
+        data = await member.run(home.home, member.account_id, now())
         if data is None:
             return
         self.name = data.name

@@ -12,6 +12,7 @@ from mypage.accounts.login import Outcome
 from mypage.mail import MailError
 from mypage.models import Account
 from mypage.security import nfkc
+from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
 
 NOTICES = {
@@ -30,6 +31,12 @@ def _attempt(login_id: str, password: str, ip: str, captcha_id: str, answer: str
     return outcome, ticket
 
 
+def _resend(db, account_id: int, ip: str) -> None:
+    account = db.get(Account, account_id)
+    if account is not None:
+        registration.resend_verification(db, account, ip=ip)
+
+
 class LoginState(rx.State):
     """The form's messages; the password never comes back from the server."""
 
@@ -46,26 +53,23 @@ class LoginState(rx.State):
     _pending_account_id: int | None = None
     _next: str = ""
 
-    def _show_captcha(self, required: bool) -> None:
+    async def _show_captcha(self, required: bool) -> None:
         """A fresh challenge when the address needs one (each is good for one answer), else none."""
         if not required:
             self._captcha_id, self.captcha_image = "", ""
             return
-        with db.session() as s:
-            self._captcha_id, png = captcha.new_challenge(s)
+        self._captcha_id, png = await offload.in_session(captcha.new_challenge)
         self.captcha_image = captcha.data_url(png)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """Open the page: the notice from the query, and the CAPTCHA if this address needs it."""
         query = self.router.url.query_parameters
         self._next = sessions.safe_next(query.get("next"))
         self.notice = next((text for key, text in NOTICES.items() if query.get(key)), "")
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
-        with db.session() as s:
-            required = login.captcha_required(s, client_ip(self))
-        self._show_captcha(required)
+        await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
     def set_login_id(self, value: str):
@@ -112,20 +116,16 @@ class LoginState(rx.State):
             self.captcha_error = outcome.message
         else:
             self.error = outcome.message
-        self._show_captcha(outcome.captcha_required)
+        await self._show_captcha(outcome.captcha_required)
         return rx.set_value("field-password", "")
 
     @rx.event
-    def resend(self):
+    async def resend(self):
         """確認メールを再送信, for the pending account whose password was just right."""
         if self._pending_account_id is None:
             return
         try:
-            with db.session() as s:
-                account = s.get(Account, self._pending_account_id)
-                if account is None:
-                    return
-                registration.resend_verification(s, account, ip=client_ip(self))
+            await offload.in_session(_resend, self._pending_account_id, client_ip(self))
             self.resend_message = "確認メールを再送信しました。メールのURLを開いて、認証を完了してください。"
         except registration.ResendRefused as refused:
             self.resend_message = str(refused)

@@ -6,12 +6,13 @@ import asyncio
 
 import reflex as rx
 
-from mypage import db
+from mypage import db, mail
 from mypage.accounts import recovery
+from mypage.state import offload
 from mypage.state.auth import client_ip
 
 
-def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, recovery.Mail | None]:
+def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, mail.Mail | None]:
     """Record the request and prepare the mail, if any; the answer is the same either way."""
     request = recovery.request_login_id if kind == "id" else recovery.request_password_reset
     answer = recovery.ID_ANSWER if kind == "id" else recovery.PASSWORD_ANSWER
@@ -43,7 +44,7 @@ class RecoveryForm(rx.State, mixin=True):
         answer, message = await asyncio.to_thread(_ask, kind, first[:100], email[:254], client_ip(self))
         self.answer = answer
         yield  # the answer goes out first; the mail after it, so its time tells nothing
-        await asyncio.to_thread(recovery.deliver, message)
+        await asyncio.to_thread(mail.deliver, message)
 
 
 class ForgotIdState(RecoveryForm, rx.State):
@@ -79,12 +80,11 @@ class ResetPasswordState(rx.State):
     _token: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         """Open the link: check it (using nothing), and take the token out of the address bar."""
         token = self.router.url.query_parameters.get("token") or self._token
         self._token, self.done, self.error = token[:100], False, ""
-        with db.session() as s:
-            self.valid = recovery.check_reset_token(s, self._token) is not None
+        self.valid = await offload.in_session(recovery.check_reset_token, self._token) is not None
         if not self.valid:
             self.error = recovery.INVALID_LINK
         return rx.call_script("history.replaceState(null, '', location.pathname)")
@@ -102,10 +102,10 @@ class ResetPasswordState(rx.State):
             return
         self.done, self.valid, self.error, self._token = True, False, "", ""
         yield
-        await asyncio.to_thread(recovery.deliver, notice)
+        await asyncio.to_thread(mail.deliver, notice)
 
 
-def _reset(token: str, password: str, confirm: str, ip: str) -> tuple[recovery.Mail | None, str]:
+def _reset(token: str, password: str, confirm: str, ip: str) -> tuple[mail.Mail | None, str]:
     """Set the password; the notice mail to send, or the message to show."""
     with db.session() as s:
         account, problem = recovery.reset_password(s, token, password, confirm, ip=ip)

@@ -1,9 +1,5 @@
 """ID・パスワード変更's handlers check the session themselves and take the account from the cookie only."""
 
-import asyncio
-import concurrent.futures
-import inspect
-
 import pytest
 from sqlmodel import select
 
@@ -14,7 +10,7 @@ from mypage.security import check_password, hash_password
 from mypage.state import account_settings as st
 from mypage.state.account_settings import AccountSettingsState
 from tests import member_data as md
-from tests.member.test_states import loaded_vars, substate
+from tests.member.handlers import is_login_redirect, loaded_vars, run, substate
 
 PASSWORD = "Kumo2024Sora"
 FORM = {
@@ -34,19 +30,6 @@ HANDLERS = [
     ("change_email", (FORM,)),
     ("sign_out_others", ()),
 ]
-
-
-def run(state, name, *args) -> list:
-    """Run a handler (coroutine or generator) as Reflex would; what it returned or yielded."""
-
-    async def drive():
-        result = getattr(type(state), name).fn(state, *args)
-        if inspect.isasyncgen(result):
-            return [item async for item in result]
-        return [await result]
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, drive()).result()
 
 
 @pytest.fixture
@@ -69,7 +52,7 @@ def test_nothing_without_a_session(dbs, members, name, args, cookie):
     before = loaded_vars(state)
     results = run(state, name, *args)
     assert loaded_vars(state) == before
-    assert results[0].handler.fn.__qualname__ == "_redirect"
+    assert is_login_redirect(results[0])
     dbs.expire_all()
     for row in dbs.exec(select(Account)).all():
         assert row.login_id.startswith("user") and row.email.endswith("@example.jp") and row.email[:4] == "user"

@@ -1,58 +1,22 @@
-"""Every public handler of the member states checks the session itself; ids never come from the client.
+"""The member states load what the session cookie's member may see; ids never come from the client.
 
-The handlers run on a real state tree, as Reflex would run them, with the request's headers set the
-way the websocket gives them: without a live session cookie nothing is loaded.
+(That every handler refuses without a session is tests/member/test_handler_protection.py.)
 """
 
-import asyncio
-import concurrent.futures
 import datetime as dt
 
 import pytest
-from reflex.istate.data import RouterData
-from reflex.state import State
 
 from mypage import db
 from mypage.accounts import sessions
 from mypage.state.bills import BillsState
-from mypage.state.card import CardState
 from mypage.state.contract import ContractState
 from mypage.state.home import HomeState
 from mypage.state.notices import NoticesState
 from tests import member_data as md
+from tests.member.handlers import run, substate
 
 TODAY = dt.datetime.now(dt.UTC).date()
-HANDLERS = [
-    (HomeState, "load", ()),
-    (ContractState, "load", ()),
-    (BillsState, "load", ()),
-    (BillsState, "choose_period", ("latest",)),
-    (NoticesState, "load_list", ()),
-    (NoticesState, "load_detail", ()),
-    (CardState, "load", ()),
-    (CardState, "start_change", ()),
-    (CardState, "finish", ()),
-]
-
-
-def substate(cls, cookie: str = "", path: str = "/home"):
-    root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
-            "pathname": path,
-            "asPath": path,
-            "query": {},
-        }
-    )
-    return root.get_substate(cls.get_full_name().split(".")[1:])
-
-
-def run(state, name, *args):
-    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
-    coroutine = getattr(type(state), name).fn(state, *args)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -66,22 +30,6 @@ def members(dbs, database_url, monkeypatch):
     tokens = [sessions.start(dbs, account.id) for account in accounts]
     dbs.commit()
     return {"alice": f"{sessions.cookie_name()}={tokens[0]}", "bob": f"{sessions.cookie_name()}={tokens[1]}"}
-
-
-def loaded_vars(state) -> dict:
-    return {name: getattr(state, name) for name in state.base_vars}
-
-
-@pytest.mark.parametrize(("cls", "name", "args"), HANDLERS, ids=[f"{c.__name__}.{n}" for c, n, _ in HANDLERS])
-@pytest.mark.parametrize("cookie", ["", "mypage_session=forged"], ids=["no cookie", "forged cookie"])
-def test_handlers_load_nothing_without_a_session(members, cls, name, args, cookie):
-    state = substate(cls, cookie, "/notices/1")
-    before = loaded_vars(state)
-    result = run(state, name, *args)
-    assert loaded_vars(state) == before
-    if name != "choose_period":  # which ignores a period it did not offer, before anything else
-        assert result.handler.fn.__qualname__ == "_redirect"
-        assert str(result.args[0][1]).startswith('"/?next=')
 
 
 def test_bills_follow_the_cookie_not_the_client(members):
