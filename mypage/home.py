@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from mypage import notices
+from mypage import jptime, notices
 from mypage.billing import statements
 from mypage.models import Account, Customer, UserSession
 
-JST = ZoneInfo("Asia/Tokyo")
 HOME_NOTICES = 5
-
-
-def datetime_label(moment: dt.datetime | None) -> str:
-    """An aware time as Japanese readers expect it, in Japan time: 2025年4月30日 18:05."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(JST)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def today_in_japan(now: dt.datetime) -> dt.date:
-    """The subscriber's calendar date, which decides due dates and the current month."""
-    return now.astimezone(JST).date()
 
 
 def previous_login(db: Session, account_id: int) -> dt.datetime | None:
@@ -70,7 +53,7 @@ def home(db: Session, account_id: int, now: dt.datetime) -> Home | None:
     if row is None:
         return None
     account, customer = row
-    today = today_in_japan(now)
+    today = jptime.today(now)
     return Home(
         name=customer.name,
         previous_login=previous_login(db, account.id),

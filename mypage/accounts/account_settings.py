@@ -27,8 +27,9 @@ from sqlmodel import Session, col, select, update
 
 from mypage import audit, routes
 from mypage.accounts import login, registration, sessions, validation
-from mypage.accounts.login import fold, format_jst
+from mypage.accounts.login import fold
 from mypage.accounts.validation import normalize_password
+from mypage.jptime import format_datetime
 from mypage.mail import Mail
 from mypage.models import Account, Customer, EmailToken, utcnow
 from mypage.security import check_password, hash_password, hash_token, new_token, nfkc
@@ -213,7 +214,7 @@ def change_login_id(
         account,
         account.email,
         "ログインID変更のお知らせ",
-        f"{format_jst(now)}に、マイページのログインIDが変更されました。\n\n"
+        f"{format_datetime(now)}に、マイページのログインIDが変更されました。\n\n"
         f"新しいログインID: {login_id}\n\n次回から新しいログインIDでログインしてください。",
     )
     return Result({}, login_id, (mail,))
@@ -278,7 +279,7 @@ def change_password(
         account,
         account.email,
         "パスワード変更のお知らせ",
-        f"{format_jst(now)}に、マイページのパスワードが変更されました。\n"
+        f"{format_datetime(now)}に、マイページのパスワードが変更されました。\n"
         "安全のため、変更に使った画面以外の端末ではログアウトしました。",
     )
     return Result({}, "", (mail,))
@@ -363,7 +364,8 @@ def request_email_change(
             "マイページのメールアドレスを、このアドレスに変更するお申込みを受け付けました。\n"
             "次のURLを開き、「メールアドレスを変更する」ボタンを押すと変更が完了します。\n\n"
             f"{confirm_url(token)}\n\n"
-            f"このURLの有効期限は {format_jst(now + EMAIL_CHANGE_LIFETIME)} まで（24時間）です。一度だけ使えます。\n"
+            f"このURLの有効期限は {format_datetime(now + EMAIL_CHANGE_LIFETIME)} まで（24時間）です。"
+            "一度だけ使えます。\n"
             "このメールにお心当たりのない場合は、お手数ですが破棄してください。メールアドレスは変更されません。"
         ),
     )
@@ -372,7 +374,7 @@ def request_email_change(
         account,
         account.email,
         "メールアドレス変更のお申込み",
-        f"{format_jst(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
+        f"{format_datetime(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
         "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。",
     )
     return Result({}, email, (confirmation, notice))
@@ -488,7 +490,7 @@ def confirm_email_change(
         now=now,
     )
     db.flush()
-    text = f"{format_jst(now)}に、マイページのメールアドレスが {old} から {new} に変更されました。"
+    text = f"{format_datetime(now)}に、マイページのメールアドレスが {old} から {new} に変更されました。"
     return new, (
         _notice(
             db,

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from mypage import audit
 from mypage.accounts import captcha
 from mypage.accounts.validation import normalize_password
+from mypage.jptime import format_datetime
 from mypage.models import Account, utcnow
 from mypage.security import check_password, nfkc
 from mypage.settings import get_settings
@@ -49,18 +50,11 @@ RESETS = (OK_KIND, PASSWORD_RESET, "login_unlocked")
 # Outcomes.
 OK, INVALID, LOCKED, PENDING, CAPTCHA, THROTTLED = "ok", "invalid", "locked", "pending", "captcha", "throttled"
 INVALID_MESSAGE = "ログインIDまたはパスワードが正しくありません。"
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def fold(login_id: str) -> str:
     """A login ID as it is looked up and counted: half-width, trimmed, lower case."""
     return nfkc(login_id).lower()[:100]
-
-
-def format_jst(moment: dt.datetime) -> str:
-    """2026年11月25日 18:05, in Japan time."""
-    local = moment.astimezone(JST)
-    return f"{local.year}年{local.month}月{local.day}日 {local.hour}:{local.minute:02d}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,7 +82,7 @@ class Outcome:
         if self.status == INVALID:
             return INVALID_MESSAGE
         if self.status == LOCKED:
-            until = format_jst(self.locked_until) if self.locked_until else ""
+            until = format_datetime(self.locked_until) if self.locked_until else ""
             return (
                 f"ログインに続けて失敗したため、このログインIDでのログインを{until}まで停止しています。"
                 f"お急ぎの場合は、{brand.name}窓口（{brand.phone}、受付時間 {brand.hours}）までお問合せください。"

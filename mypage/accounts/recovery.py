@@ -24,8 +24,9 @@ from sqlmodel import Session, select
 
 from mypage import audit, routes
 from mypage.accounts import sessions
-from mypage.accounts.login import PASSWORD_RESET, find_account, fold, format_jst
+from mypage.accounts.login import PASSWORD_RESET, find_account, fold
 from mypage.accounts.validation import normalize_password, validate_password
+from mypage.jptime import format_datetime
 from mypage.mail import Mail
 from mypage.models import Account, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token, nfkc
@@ -163,7 +164,7 @@ def request_password_reset(
         "マイページのパスワード再設定のお申込みを受け付けました。\n"
         "次のURLを開き、新しいパスワードを設定してください。\n\n"
         f"{reset_url(token)}\n\n"
-        f"このURLの有効期限は {format_jst(now + RESET_LIFETIME)} まで（1時間）です。一度だけ使えます。\n"
+        f"このURLの有効期限は {format_datetime(now + RESET_LIFETIME)} まで（1時間）です。一度だけ使えます。\n"
         "このメールにお心当たりのない場合は、お手数ですが破棄してください。パスワードは変更されません。"
     )
     return Mail(account.email, f"【{brand.portal_name}】パスワード再設定のご案内", body)
@@ -243,7 +244,7 @@ def password_changed_mail(db: Session, account: Account, now: dt.datetime | None
     brand = get_settings().branding
     body = (
         f"{_greeting(db, account)}"
-        f"{format_jst(now or utcnow())}に、マイページのパスワードが変更されました。\n"
+        f"{format_datetime(now or utcnow())}に、マイページのパスワードが変更されました。\n"
         "安全のため、すべての端末でログアウトしました。新しいパスワードでログインしてください。\n\n"
         "お心当たりのない場合は、すぐに"
         f"{brand.name}窓口（{brand.phone}、受付時間 {brand.hours}）までお問合せください。"

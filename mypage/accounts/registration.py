@@ -20,6 +20,7 @@ from sqlmodel import Session, col, delete, func, or_, select, update
 from mypage import audit, mail, routes
 from mypage.accounts import captcha, validation
 from mypage.accounts.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
+from mypage.jptime import format_datetime
 from mypage.models import Account, AuditEvent, AuthCode, Customer, EmailToken, utcnow
 from mypage.security import hash_password, hash_token, new_token
 from mypage.settings import get_settings
@@ -32,7 +33,6 @@ RESEND_LIMIT, RESEND_WINDOW = 3, dt.timedelta(hours=1)
 # How long the checked form waits on 入力内容の確認 for 登録する.
 PREPARED_LIFETIME = dt.timedelta(minutes=30)
 VERIFY = "verify"
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 # Audit event kinds.
 CODE_OK = "code_ok"
@@ -392,12 +392,6 @@ def verify_url(token: str) -> str:
     return f"{get_settings().base_url}{routes.VERIFY}?token={token}"
 
 
-def format_jst(moment: dt.datetime) -> str:
-    """A time as Japanese subscribers read it: 2025年4月1日 9:05."""
-    local = moment.astimezone(JST)
-    return f"{local.year}年{local.month}月{local.day}日 {local.hour}:{local.minute:02d}"
-
-
 def verification_mail(account: Account, customer_name: str, token: str, now: dt.datetime) -> tuple[str, str]:
     """The subject and body of the verification mail (mypage.mail adds the operator's footer)."""
     brand = get_settings().branding
@@ -408,7 +402,7 @@ def verification_mail(account: Account, customer_name: str, token: str, now: dt.
         f"{brand.name}「マイページ」のアカウント作成を受け付けました。\n"
         "登録を完了するには、次のURLを開き、「メールアドレスを認証する」ボタンを押してください。\n\n"
         f"{verify_url(token)}\n\n"
-        f"このURLの有効期限は {format_jst(now + VERIFY_LIFETIME)} まで（{hours}時間）です。\n"
+        f"このURLの有効期限は {format_datetime(now + VERIFY_LIFETIME)} まで（{hours}時間）です。\n"
         "有効期限を過ぎた場合は、お手数ですが、もう一度アカウント作成を行ってください。\n\n"
         f"ログインID: {account.login_id}\n"
         "（パスワードは、お客様が設定されたものです。このメールには記載しておりません。）\n\n"

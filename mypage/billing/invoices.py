@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from mypage.billing.statements import REDUCED_RATE, Statement, date_label, period_range, yen
+from mypage.billing.statements import REDUCED_RATE, Statement, period_range, yen
+from mypage.jptime import format_date
 from mypage.pdftext import FONT
 from mypage.pdftext import wrap as _wrap
 from mypage.settings import Branding, get_settings
@@ -92,9 +93,9 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     w.y -= LINE * 1.6
     for label, value in (
         ("請求書番号", item.invoice_number),
-        ("発行日", date_label(item.issued_on)),
-        ("ご利用期間", f"{date_label(first)}～{date_label(last)}（{item.label}）"),
-        ("お支払期限", date_label(item.due_on)),
+        ("発行日", format_date(item.issued_on)),
+        ("ご利用期間", f"{format_date(first)}～{format_date(last)}（{item.label}）"),
+        ("お支払期限", format_date(item.due_on)),
         ("お支払方法", item.payment_method),
     ):
         w.text(MARGIN, f"{label}：{value}", 9.5)

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 import httpx
 from sqlmodel import Session, select
 
-from mypage import audit, mail, security
+from mypage import audit, jptime, mail, security
 from mypage.models import Account, PaymentMethod, utcnow
 from mypage.settings import Settings, get_settings
 
@@ -173,7 +173,7 @@ def card_of(db: Session, customer_id: int) -> PaymentMethod | None:
 def notice_mail(summary: CardSummary, now: dt.datetime, settings: Settings | None = None) -> tuple[str, str]:
     """Subject and body of the mail telling the subscriber their card was changed."""
     brand = (settings or get_settings()).branding
-    when = now.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y年%m月%d日 %H:%M")
+    when = jptime.format_datetime(now)
     body = (
         "マイページで、お支払いに使うクレジットカード情報を変更しました。\n\n"
         f"変更日時: {when}\n"

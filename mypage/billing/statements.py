@@ -51,11 +51,6 @@ def period_range(period: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def date_label(day: dt.date | None) -> str:
-    """A date as 2025年4月30日, or an empty string."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
 def status_label(status: str, due_on: dt.date, today: dt.date) -> str:
     """未払い / お支払い済み / 口座振替予定, saying so when an unpaid bill is past its due date."""
     if status == "unpaid" and due_on < today:

@@ -36,6 +36,7 @@ import hashlib
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from mypage import jptime
 from mypage.models import (
     Account,
     AuthCode,
@@ -51,7 +52,6 @@ from mypage.operator.customers import store_auth_code
 from mypage.security import CODE_ALPHABET, format_auth_code, hash_password, hash_token
 from mypage.settings import Settings, get_settings
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 MONTHS_OF_BILLS = 24
 DUE_DAY = 27
 BANK = "口座振替"
@@ -219,11 +219,6 @@ for _customer in CUSTOMERS:
     assert len(_customer.auth_code) == 12 and set(_customer.auth_code) <= set(CODE_ALPHABET)
 
 
-def today_in_japan(now: dt.datetime) -> dt.date:
-    """The operator's calendar day at an aware moment."""
-    return now.astimezone(JST).date()
-
-
 def _month(day: dt.date, offset: int) -> dt.date:
     """The 1st of the month `offset` months from the month of `day`."""
     index = day.year * 12 + day.month - 1 + offset
@@ -231,7 +226,7 @@ def _month(day: dt.date, offset: int) -> dt.date:
 
 
 def _jst_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC)
+    return jptime.start_of(day)
 
 
 def load(db: Session, now: dt.datetime | None = None, settings: Settings | None = None) -> list[dict]:
@@ -253,7 +248,7 @@ def load(db: Session, now: dt.datetime | None = None, settings: Settings | None 
     if settings.is_production:
         raise DemoRefused("the demo data is not loaded when MYPAGE_ENV=production")
     now = now or utcnow()
-    today = today_in_japan(now)
+    today = jptime.today(now)
     report = []
     for spec in CUSTOMERS:
         customer = _customer(db, spec, now)
@@ -408,7 +403,7 @@ def _card(db: Session, customer: Customer, spec: DemoCustomer, now: dt.datetime)
     if _one(db, select(PaymentMethod).where(PaymentMethod.customer_id == customer.id)):
         return
     brand, last4 = spec.card
-    year = today_in_japan(now).year
+    year = jptime.today(now).year
     db.add(
         PaymentMethod(
             customer_id=customer.id,

@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -26,8 +25,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session
 
-from mypage import audit
-from mypage.billing.statements import date_label
+from mypage import audit, jptime
+from mypage.jptime import format_date
 from mypage.models import Customer
 from mypage.operator.customers import CODE_VALID_DAYS, issue_auth_code
 from mypage.pdftext import FONT
@@ -37,7 +36,6 @@ from mypage.settings import Branding, get_settings
 
 # A fixed-width face with distinct glyphs for the code and the 文字見本 (a PDF base font).
 MONO = "Courier-Bold"
-JST = ZoneInfo("Asia/Tokyo")
 ISSUED = "code_issued"
 
 TITLE = "「マイページ」設定情報のお知らせ"
@@ -118,9 +116,9 @@ def issue(
                 postal_code=customer.postal_code,
                 address=customer.address,
                 auth_code=code,
-                issued_on=now.astimezone(JST).date(),
+                issued_on=jptime.today(now),
                 # The last whole day in Japan before the moment it stops working.
-                valid_through=expires_at.astimezone(JST).date() - dt.timedelta(days=1),
+                valid_through=jptime.today(expires_at) - dt.timedelta(days=1),
             )
         )
     return letters
@@ -158,7 +156,7 @@ class _Page:
 
 def _addresses(page: _Page, letter: Letter, brand: Branding) -> None:
     top = page.y
-    page.text(WIDTH - MARGIN, f"発行日：{date_label(letter.issued_on)}", 9, "right")
+    page.text(WIDTH - MARGIN, f"発行日：{format_date(letter.issued_on)}", 9, "right")
     # The addressee where a window envelope shows it.
     page.y -= LINE * 1.5
     if letter.postal_code:
@@ -217,7 +215,7 @@ def _code_box(page: _Page, letter: Letter) -> None:
             canvas.drawCentredString(value_x + advance * (index + 0.5), page.y - 14, mark)
     page.y -= LINE * 2.2
     if letter.valid_through:
-        page.text(left, f"認証コードの有効期限：{date_label(letter.valid_through)}まで", 10)
+        page.text(left, f"認証コードの有効期限：{format_date(letter.valid_through)}まで", 10)
     page.y = box_top - height - LINE * 1.3
     page.text(MARGIN, KIND_NOTE, 8.5)
     page.y -= LINE * 0.9

@@ -9,15 +9,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from mypage import jptime
 from mypage.models import Customer, Notice
 from mypage.operator.customers import FieldError
 from mypage.security import nfkc
 
-JST = ZoneInfo("Asia/Tokyo")
 TITLE_MAX = 200
 BODY_MAX = 10_000
 _DAY = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
@@ -53,7 +52,7 @@ def _day(field: str, value: str) -> dt.date | None:
 
 def _midnight(day: dt.date) -> dt.datetime:
     """The start of a day in Japan, in UTC as the tables store it."""
-    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC)
+    return jptime.start_of(day)
 
 
 def add_notice(db: Session, data: NoticeInput, now: dt.datetime) -> Notice:
@@ -86,8 +85,7 @@ def add_notice(db: Session, data: NoticeInput, now: dt.datetime) -> Notice:
     if ends_at is not None and ends_at <= starts_at:
         raise NoticeError(
             "ends",
-            f"{ends_on.isoformat()} must not be before the first day shown "
-            f"{starts_at.astimezone(JST).date().isoformat()}",
+            f"{ends_on.isoformat()} must not be before the first day shown {jptime.today(starts_at).isoformat()}",
         )
     if ends_at is not None and ends_at <= now:
         raise NoticeError("ends", f"{ends_on.isoformat()} has passed; the notice would never be shown")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mypage import jptime
 from mypage.billing import statements
-from mypage.home import today_in_japan
 from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import StatementRow, statement_row
 
@@ -44,7 +44,7 @@ class BillsState(rx.State):
             await self._show(member, period)
 
     async def _show(self, member: MemberCall, period: str) -> None:
-        years, year, items = await member.run(_period, member.customer_id, period, today_in_japan(now()))
+        years, year, items = await member.run(_period, member.customer_id, period, jptime.today(now()))
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]

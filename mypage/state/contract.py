@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mypage import jptime
 from mypage.billing import contract, statements
-from mypage.home import today_in_japan
 from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import ServiceRow, service_row
 
@@ -26,7 +26,7 @@ class ContractState(rx.State):
     @member_event
     async def load(self, member: MemberCall):
         """Fill the screen for the logged-in member."""
-        data = await member.run(contract.contract, member.customer_id, today_in_japan(now()))
+        data = await member.run(contract.contract, member.customer_id, jptime.today(now()))
         if data is None:
             return
         self.name, self.kana, self.customer_number = data.name, data.kana, data.customer_number

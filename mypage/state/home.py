@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mypage import home
+from mypage import home, jptime
 from mypage.state.member import MemberCall, member_event, now
 from mypage.state.views import BillSummary, NoticeRow, bill_summary, notice_row
 
@@ -26,7 +26,7 @@ class HomeState(rx.State):
         if data is None:
             return
         self.name = data.name
-        self.previous_login = home.datetime_label(data.previous_login)
+        self.previous_login = jptime.format_datetime(data.previous_login)
         self.notices = [notice_row(n) for n in data.notices]
         self.unread = data.unread
         self.bill = bill_summary(data.bill) if data.bill else None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from mypage import notices, routes
+from mypage import jptime, notices, routes
 from mypage.billing import contract, statements
-from mypage.home import datetime_label
 from mypage.web.downloads import invoice_pdf_url, statement_csv_url
 
 
@@ -98,7 +97,7 @@ def bill_summary(item: statements.Statement) -> BillSummary:
     return BillSummary(
         item.label,
         statements.yen(item.total),
-        statements.date_label(item.due_on),
+        jptime.format_date(item.due_on),
         item.status_label,
         status_kind(item.status, item.status_label),
     )
@@ -110,8 +109,8 @@ def statement_row(item: statements.Statement) -> StatementRow:
         id=item.id,
         label=item.label,
         invoice_number=item.invoice_number,
-        issued_on=statements.date_label(item.issued_on),
-        due_on=statements.date_label(item.due_on),
+        issued_on=jptime.format_date(item.issued_on),
+        due_on=jptime.format_date(item.due_on),
         payment_method=item.payment_method,
         status=item.status_label,
         status_kind=status_kind(item.status, item.status_label),
@@ -148,7 +147,7 @@ def service_row(item: contract.ContractLine) -> ServiceRow:
     return ServiceRow(
         item.kind_label,
         item.plan,
-        statements.date_label(item.started_on),
+        jptime.format_date(item.started_on),
         statements.yen(item.monthly_fee),
         statements.yen(item.fee_with_tax),
         f"{item.tax_rate}%",
@@ -157,7 +156,7 @@ def service_row(item: contract.ContractLine) -> ServiceRow:
 
 def notice_row(item: notices.NoticeView, with_body: bool = False) -> NoticeRow:
     """A notice formatted for a list (no body) or its own page."""
-    date = datetime_label(item.starts_at).split(" ")[0]
+    date = jptime.format_date(jptime.today(item.starts_at))
     return NoticeRow(
         item.id,
         item.title,

@@ -16,10 +16,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mypage import db, routes
+from mypage import db, jptime, routes
 from mypage.accounts import sessions
 from mypage.billing import invoices, statements
-from mypage.home import today_in_japan
 from mypage.models import Account, Customer
 
 AccountOf = Callable[[Request], "int | None"]
@@ -43,7 +42,7 @@ def _statement(account_id: int, invoice_id: int) -> tuple[statements.Statement, 
         ).first()
         if row is None:
             return None
-        item = statements.statement(session, row.id, invoice_id, today_in_japan(dt.datetime.now(dt.UTC)))
+        item = statements.statement(session, row.id, invoice_id, jptime.today(dt.datetime.now(dt.UTC)))
         return (item, row.name) if item else None
 
 

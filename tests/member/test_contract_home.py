@@ -1,6 +1,6 @@
 import datetime as dt
 
-from mypage import home
+from mypage import home, jptime
 from mypage.billing import contract
 from tests import member_data as md
 
@@ -36,7 +36,7 @@ def test_home_shows_name_previous_login_notices_and_the_bill(dbs):
     md.login_sessions(dbs, account, NOW - dt.timedelta(days=3, hours=1), NOW)
     data = home.home(dbs, account.id, NOW)
     assert data.name == "青森 太郎"
-    assert home.datetime_label(data.previous_login) == "2025年5月7日 11:00"  # JST
+    assert jptime.format_datetime(data.previous_login) == "2025年5月7日 11:00"  # JST
     assert [n.title for n in data.notices] == ["お知らせA"] and data.unread == 1
     assert data.bill.period == "2025-04" and data.bill.status_label == "未払い"
 
@@ -51,4 +51,4 @@ def test_home_of_a_first_login_without_bills(dbs):
 
 
 def test_today_in_japan_is_ahead_of_utc():
-    assert home.today_in_japan(dt.datetime(2025, 4, 30, 20, 0, tzinfo=dt.UTC)) == dt.date(2025, 5, 1)
+    assert jptime.today(dt.datetime(2025, 4, 30, 20, 0, tzinfo=dt.UTC)) == dt.date(2025, 5, 1)

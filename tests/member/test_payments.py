@@ -202,4 +202,4 @@ def test_notice_mail_wording():
         payments.CardSummary("VISA", "4242", 3, 2031, "t"), dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
     )
     assert subject.endswith("クレジットカード情報を変更しました")
-    assert "VISA •••• 4242" in body and "03/31" in body and "2026年01月02日 12:04" in body
+    assert "VISA •••• 4242" in body and "03/31" in body and "2026年1月2日 12:04" in body
