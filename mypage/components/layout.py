@@ -169,6 +169,10 @@ def shell(content: rx.Component, member_nav: rx.Component | None = None) -> rx.C
     )
 
 
+# The routes of every page registered with member=True, in registration order.
+MEMBER_ROUTES: list[str] = []
+
+
 def page_title(title: str) -> str:
     """The document title: the screen's name, then the portal's."""
     return f"{title} | {BRAND.portal_name}"
@@ -179,6 +183,7 @@ def template(
     title: str,
     on_load: rx.event.EventType | None = None,
     member: bool = False,
+    h1: bool = True,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a page with the shared layout and a Japanese title.
 
@@ -189,6 +194,9 @@ def template(
         member: A page for logged-in subscribers: AuthState.check_login runs first on load
             (no session → the login page, and back after login), and the header shows
             TOP / ログアウト and the idle-timeout warning. See mypage/state/auth.py.
+            Its route is listed in MEMBER_ROUTES (the browser tests visit each without a login).
+        h1: The page's h1 is its title, above the content; False where the content has its own
+            (a notice's title), which then must hold exactly one h1.
 
     Returns:
         A decorator for a function that returns the page's content.
@@ -196,10 +204,12 @@ def template(
     if member:
         extra = [] if on_load is None else list(on_load) if isinstance(on_load, (list, tuple)) else [on_load]
         on_load = [AuthState.check_login, *extra]
+        MEMBER_ROUTES.append(route)
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
-            return shell(content(), member_nav() if member else None)
+            body = rx.vstack(heading(title), content(), spacing="4", width="100%") if h1 else content()
+            return shell(body, member_nav() if member else None)
 
         page.__name__ = content.__name__
         rx.page(route=route, title=page_title(title), on_load=on_load)(page)

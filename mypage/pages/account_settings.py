@@ -8,51 +8,13 @@ import reflex as rx
 from mypage import routes, styles
 from mypage.accounts.account_settings import EXPIRED, UNKNOWN, USED, VALID
 from mypage.accounts.validation import LOGIN_ID_MAX, LOGIN_ID_MIN
-from mypage.components.forms import field
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.forms import done_box, error_summary, field
+from mypage.components.layout import BRAND, template
 from mypage.components.member import back_home, facts, section_heading
 from mypage.settings import get_settings
 from mypage.state import account_settings as st
 from mypage.state.account_settings import AccountSettingsState as State
 from mypage.state.account_settings import EmailConfirmState
-
-
-def done_box(text: rx.Var) -> rx.Component:
-    """A change went through."""
-    return rx.box(
-        rx.cond(
-            text != "",
-            rx.box(rx.text("✔ ", text, weight="bold"), style={**styles.card, "border": f"2px solid {styles.SUCCESS}"}),
-            rx.fragment(),
-        ),
-        role="status",
-        width="100%",
-    )
-
-
-def summary_box(items: rx.Var, key: str) -> rx.Component:
-    """The form's errors together, each a link to its field."""
-    return rx.cond(
-        items.length() > 0,
-        rx.box(
-            rx.heading(
-                "入力内容に誤りがあります", as_="h3", size="3", id=f"{key}-summary-title", style={"color": styles.ERROR}
-            ),
-            rx.el.ul(
-                rx.foreach(
-                    items,
-                    lambda item: rx.el.li(
-                        rx.el.a(item["label"] + "：" + item["message"], href=item["href"], style=styles.link)
-                    ),
-                ),
-                style={"padding_left": "1.25rem", "margin": "0.5rem 0 0"},
-            ),
-            role="group",
-            aria_labelledby=f"{key}-summary-title",
-            style={**styles.card, "border": f"3px solid {styles.ERROR}"},
-        ),
-        rx.fragment(),
-    )
 
 
 def current_password(name: str) -> rx.Component:
@@ -79,7 +41,7 @@ def change_form(
                 section_heading(title, id=title_id),
                 rx.text(lead, color=styles.MUTED),
                 done_box(done),
-                summary_box(summary, key),
+                error_summary(summary, f"{key}-summary", level="h3"),
                 *fields,
                 rx.button(button, type="submit", style=styles.primary_button),
                 spacing="3",
@@ -211,7 +173,6 @@ def other_devices() -> rx.Component:
 def account_settings_page() -> rx.Component:
     """The current values and the three forms."""
     return rx.vstack(
-        heading("ID・パスワード変更"),
         rx.box(
             section_heading("現在の登録内容"),
             facts(("ログインID", State.login_id), ("メールアドレス", State.email)),
@@ -257,7 +218,6 @@ def email_confirm_page() -> rx.Component:
     """The confirmation link's page: opening it uses nothing; the button changes the address."""
     again = "お手数ですが、マイページにログインし、「ID・パスワード変更」からもう一度お手続きください。"
     return rx.vstack(
-        heading("メールアドレス変更の確認"),
         rx.match(
             EmailConfirmState.status,
             (

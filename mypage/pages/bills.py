@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.components.member import (
     back_home,
     download_link,
@@ -155,7 +155,6 @@ def statement_card(item, index) -> rx.Component:
 def bills_page() -> rx.Component:
     """ご請求明細."""
     return rx.vstack(
-        heading("ご請求明細"),
         rx.cond(
             BillsState.statements.length() > 0,
             rx.vstack(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.components.member import back_home, empty_state, facts, section_heading
 from mypage.state.card import CardState
 
@@ -57,7 +57,6 @@ def current_card() -> rx.Component:
 def card_page() -> rx.Component:
     """クレジットカード変更."""
     return rx.vstack(
-        heading("クレジットカード変更"),
         result_message(),
         current_card(),
         section_heading("カードの変更"),
@@ -79,7 +78,6 @@ def card_page() -> rx.Component:
 def card_return_page() -> rx.Component:
     """Where the gateway sends the subscriber back; it moves on to クレジットカード変更 by itself."""
     return rx.vstack(
-        heading("クレジットカード変更"),
         rx.text("カード情報を確認しています…", role="status"),
         spacing="4",
         width="100%",

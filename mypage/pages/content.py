@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mypage import content, routes
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 
 PAGES = (
     (routes.FAQ, "よくある質問と回答", "faq"),
@@ -17,7 +17,7 @@ def _register(route: str, title: str, name: str) -> None:
 
     @template(route=route, title=title)
     def content_page() -> rx.Component:
-        return rx.vstack(heading(title), rx.markdown(text), width="100%")
+        return rx.markdown(text)
 
 
 for _route, _title, _name in PAGES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.components.member import back_home, empty_state, facts, section_heading
 from mypage.settings import get_settings
 from mypage.state.contract import ContractState
@@ -60,7 +60,6 @@ def services() -> rx.Component:
 def contract_page() -> rx.Component:
     """ご契約内容参照."""
     return rx.vstack(
-        heading("ご契約内容参照"),
         rx.box(
             section_heading("ご契約者"),
             facts(

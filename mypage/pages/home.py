@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from mypage import routes, styles
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.layout import BRAND, template
 from mypage.components.member import facts, section_heading, status_badge
 from mypage.state.home import HomeState
 
@@ -124,7 +124,6 @@ def notice_box() -> rx.Component:
 def home_page() -> rx.Component:
     """マイページ初期画面."""
     return rx.vstack(
-        heading("マイページ初期画面"),
         rx.box(
             facts(
                 ("契約者名", rx.text(HomeState.name, " 様", weight="bold")),

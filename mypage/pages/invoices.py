@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.layout import BRAND, template
 from mypage.components.member import back_home, download_link, empty_state, facts, period_chooser
 from mypage.state.bills import BillsState
 
@@ -36,7 +36,6 @@ def invoice_item(item) -> rx.Component:
 def invoices_page() -> rx.Component:
     """インボイス（適格請求書）."""
     return rx.vstack(
-        heading("インボイス（適格請求書）"),
         rx.text(
             f"毎月のご請求書を適格請求書（インボイス）としてPDFでダウンロードいただけます。"
             f"{BRAND.name}の登録番号：{BRAND.registration_number}"

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.forms import field
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.forms import field, message_box
+from mypage.components.layout import BRAND, template
 from mypage.components.verified import verified_banner
 from mypage.state.login import LoginState
 
@@ -16,19 +16,6 @@ def caution() -> rx.Component:
         rx.text("マイページをご利用いただく際には、マイページアカウント（ログインID・パスワード）の作成が必要です。"),
         rx.text("作成していない方は、「新規アカウント作成」より、マイページアカウントの作成を行って下さい。"),
         style={**styles.card, "background": styles.ACCENT},
-    )
-
-
-def message_box(text: rx.Var, color: str, role: str = "status") -> rx.Component:
-    """A message above the form, announced to screen readers."""
-    return rx.cond(
-        text != "",
-        rx.box(
-            rx.text(text, weight="bold", style={"color": color}),
-            role=role,
-            style={**styles.card, "border": f"2px solid {color}"},
-        ),
-        rx.fragment(),
     )
 
 
@@ -114,7 +101,6 @@ def login_page() -> rx.Component:
         verified_banner(),
         rx.text(f"{BRAND.portal_name}", weight="bold", size="5"),
         rx.text("マイページでは、ご契約内容、ご請求明細の確認ができます。"),
-        heading("マイページログイン"),
         message_box(LoginState.notice, styles.SUCCESS),
         caution(),
         rx.box(login_form(), style=styles.card),

@@ -33,7 +33,6 @@ def notice_item(notice) -> rx.Component:
 def notices_page() -> rx.Component:
     """お知らせ一覧."""
     return rx.vstack(
-        heading("お知らせ"),
         rx.cond(
             NoticesState.items.length() > 0,
             rx.box(
@@ -48,7 +47,7 @@ def notices_page() -> rx.Component:
     )
 
 
-@template(route=routes.NOTICE_DETAIL, title="お知らせ", on_load=NoticesState.load_detail, member=True)
+@template(route=routes.NOTICE_DETAIL, title="お知らせ", on_load=NoticesState.load_detail, member=True, h1=False)
 def notice_page() -> rx.Component:
     """One notice."""
     notice = NoticesState.current

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.forms import field
-from mypage.components.layout import heading, template
+from mypage.components.forms import field, message_box
+from mypage.components.layout import template
 from mypage.settings import get_settings
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 
@@ -22,19 +22,6 @@ def answer_box(text: rx.Var) -> rx.Component:
         ),
         role="status",
         style={**styles.card, "border": f"2px solid {styles.SUCCESS}"},
-    )
-
-
-def error_box(text: rx.Var) -> rx.Component:
-    """A message for the whole form."""
-    return rx.cond(
-        text != "",
-        rx.box(
-            rx.text(text, weight="bold", style={"color": styles.ERROR}),
-            role="alert",
-            style={**styles.card, "border": f"2px solid {styles.ERROR}"},
-        ),
-        rx.fragment(),
     )
 
 
@@ -78,7 +65,6 @@ def request_form(state, first: rx.Component, explanation: str) -> rx.Component:
 def forgot_id_page() -> rx.Component:
     """お客様番号 + メールアドレス1 → the login ID by mail."""
     return rx.vstack(
-        heading("ログインIDを忘れた場合"),
         request_form(
             ForgotIdState,
             field(
@@ -100,7 +86,6 @@ def forgot_id_page() -> rx.Component:
 def forgot_password_page() -> rx.Component:
     """ログインID + メールアドレス1 → a reset link by mail."""
     return rx.vstack(
-        heading("パスワードを忘れた場合"),
         request_form(
             ForgotPasswordState,
             field("ログインID", "login_id", auto_complete="username", error=ForgotPasswordState.first_error),
@@ -121,7 +106,7 @@ def reset_form() -> rx.Component:
     )
     return rx.form(
         rx.vstack(
-            error_box(ResetPasswordState.error),
+            message_box(ResetPasswordState.error, styles.ERROR, role="alert"),
             field("新しいパスワード", "password", type_="password", auto_complete="new-password", hint=rule),
             field("パスワード(確認)", "password_confirm", type_="password", auto_complete="new-password"),
             rx.button("パスワードを変更する", type="submit", style=styles.primary_button),
@@ -137,7 +122,6 @@ def reset_form() -> rx.Component:
 def reset_password_page() -> rx.Component:
     """The reset link's page: opening it uses nothing; the button sets the password."""
     return rx.vstack(
-        heading("パスワードの再設定"),
         rx.cond(
             ResetPasswordState.done,
             rx.vstack(
@@ -153,7 +137,7 @@ def reset_password_page() -> rx.Component:
                 ResetPasswordState.valid,
                 reset_form(),
                 rx.vstack(
-                    error_box(ResetPasswordState.error),
+                    message_box(ResetPasswordState.error, styles.ERROR, role="alert"),
                     rx.link("パスワードを忘れた場合", href=routes.FORGOT_PASSWORD, style=styles.link),
                     spacing="3",
                 ),

@@ -4,53 +4,15 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN
-from mypage.components.forms import field, required_badge
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.forms import error_summary, field, required_badge
+from mypage.components.layout import BRAND, template
 from mypage.settings import get_settings
+from mypage.state.forms import field_id
 from mypage.state.register import RegisterState
 
 SETTINGS = get_settings()
 NOTICE_TEXT = "「マイページ認証コード通知書」に記載されております"
-
-
-def error_summary() -> rx.Component:
-    """Every error at once, on top; the page script focuses it after a failed 次へ."""
-    has_errors = RegisterState.error_items.length() > 0
-    return rx.box(
-        rx.cond(
-            has_errors,
-            rx.fragment(
-                rx.heading(
-                    "入力内容に誤りがあります",
-                    as_="h2",
-                    size="4",
-                    id="error-summary-title",
-                    style={"color": styles.ERROR},
-                ),
-                rx.text("次の項目をご確認のうえ、もう一度「次へ」を押してください。"),
-                rx.el.ul(
-                    rx.foreach(
-                        RegisterState.error_items,
-                        lambda item: rx.el.li(
-                            rx.el.a(
-                                rx.cond(item["label"] != "", item["label"] + "：", ""),
-                                item["message"],
-                                href=item["href"],
-                                custom_attrs={"data-focus-field": item["target"]},
-                                style=styles.link,
-                            )
-                        ),
-                    ),
-                    style={"padding_left": "1.25rem", "margin": "0.5rem 0 0"},
-                ),
-            ),
-        ),
-        id="error-summary",
-        tab_index=-1,
-        aria_labelledby="error-summary-title",
-        custom_attrs={"data-attempt": RegisterState.attempt},
-        style={**styles.card, "border": f"3px solid {styles.ERROR}", "display": rx.cond(has_errors, "block", "none")},
-    )
+CODE_HINT, CODE_ERROR = field_id("auth_code") + "-hint", field_id("auth_code") + "-error"
 
 
 def important_notice() -> rx.Component:
@@ -99,11 +61,11 @@ def code_box(index: int) -> rx.Component:
     name = CODE_PARTS[index]
     error = RegisterState.errors["auth_code"]
     return rx.el.input(
-        id=f"field-{name}",
+        id=field_id(name),
         name=name,
         type="text",
         aria_label=f"認証コード {index + 1}番目の4文字",
-        aria_describedby="field-auth_code-hint field-auth_code-error",
+        aria_describedby=f"{CODE_HINT} {CODE_ERROR}",
         aria_invalid=rx.cond(error != "", "true", "false"),
         auto_complete="off",
         auto_capitalize="off",
@@ -139,7 +101,7 @@ def code_fieldset() -> rx.Component:
         ),
         rx.text(
             f"{NOTICE_TEXT}『認証コード』を入力して下さい。大文字・小文字の区別があります。",
-            id="field-auth_code-hint",
+            id=CODE_HINT,
             size="2",
             color=styles.MUTED,
         ),
@@ -154,9 +116,7 @@ def code_fieldset() -> rx.Component:
             width="100%",
             custom_attrs={"data-code-boxes": ""},
         ),
-        rx.text(
-            rx.cond(error != "", "⚠ " + error, ""), id="field-auth_code-error", role="alert", style=styles.error_text
-        ),
+        rx.text(rx.cond(error != "", "⚠ " + error, ""), id=CODE_ERROR, role="alert", style=styles.error_text),
         style={"border": "none", "padding": "0", "margin": "0", "width": "100%", "min_width": "0"},
     )
 
@@ -286,8 +246,12 @@ def register_page() -> rx.Component:
     """The registration form."""
     return rx.vstack(
         rx.script(src="/register.js"),
-        heading("マイページアカウント作成"),
-        error_summary(),
+        error_summary(
+            RegisterState.error_items,
+            "error-summary",
+            lead="次の項目をご確認のうえ、もう一度「次へ」を押してください。",
+            attempt=RegisterState.attempt,
+        ),
         important_notice(),
         registration_form(),
         spacing="4",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.layout import BRAND, template
 from mypage.state.register import RegisterState
 
 MASK = "●●●●●●●●"
@@ -36,7 +36,6 @@ def entry(label: str, value: rx.Var | str, note: str = "") -> rx.Component:
 def confirm_page() -> rx.Component:
     """What was entered; 戻る or 登録する."""
     return rx.vstack(
-        heading("入力内容の確認"),
         rx.text("入力内容をご確認のうえ、「登録する」を押してください。"),
         rx.box(
             rx.el.table(
@@ -90,7 +89,6 @@ def resend_feedback() -> rx.Component:
 def sent_page() -> rx.Component:
     """Where the mail went, what to do, and what to do if it does not arrive."""
     return rx.vstack(
-        heading("送信完了"),
         rx.cond(
             RegisterState.mail_failed,
             rx.box(

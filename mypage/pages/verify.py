@@ -4,7 +4,7 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.accounts import registration
-from mypage.components.layout import BRAND, heading, template
+from mypage.components.layout import BRAND, template
 from mypage.state.verify import VerifyState
 
 
@@ -84,7 +84,6 @@ def unknown() -> rx.Component:
 def verify_page() -> rx.Component:
     """The verification link's page."""
     return rx.vstack(
-        heading("メールアドレスの認証"),
         rx.match(
             VerifyState.status,
             (registration.VALID, valid()),

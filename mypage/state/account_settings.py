@@ -17,6 +17,7 @@ from mypage.mail import MailError
 from mypage.models import Account
 from mypage.state import offload
 from mypage.state.auth import client_ip, session_token
+from mypage.state.forms import field_id, summary_items
 from mypage.state.member import MemberCall, member_event
 
 # The page's field names (one page, three forms: each name is unique) and their labels.
@@ -40,11 +41,6 @@ MAIL_FIELDS = {core.CURRENT: MAIL_CURRENT, core.EMAIL: NEW_EMAIL}
 MAIL_FAILED = "確認メールを送信できませんでした。メールアドレスをご確認のうえ、しばらくしてからもう一度お試しください。"
 
 
-def field_id(name: str) -> str:
-    """The id of a field's input (mypage.components.forms.field)."""
-    return f"field-{name}"
-
-
 def _text(form: dict, name: str, limit: int = 200) -> str:
     value = form.get(name)
     return value[: limit * 4] if isinstance(value, str) else ""
@@ -64,11 +60,7 @@ def _by_field(errors: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
 
 
 def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [
-        {"label": LABELS[name], "message": message, "href": f"#{field_id(name)}"}
-        for name, message in errors.items()
-        if message
-    ]
+    return summary_items(errors, LABELS)
 
 
 class AccountSettingsState(rx.State):

@@ -14,6 +14,7 @@ from mypage.models import Account
 from mypage.security import nfkc
 from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
+from mypage.state.forms import field_id
 
 NOTICES = {
     "logout": "ログアウトしました。",
@@ -88,7 +89,7 @@ class LoginState(rx.State):
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.notice = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
-        return rx.set_value("field-password", "")
+        return rx.set_value(field_id("password"), "")
 
     @rx.event
     async def submit(self, form: dict):
@@ -117,7 +118,7 @@ class LoginState(rx.State):
         else:
             self.error = outcome.message
         await self._show_captcha(outcome.captcha_required)
-        return rx.set_value("field-password", "")
+        return rx.set_value(field_id("password"), "")
 
     @rx.event
     async def resend(self):

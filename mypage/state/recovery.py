@@ -10,6 +10,7 @@ from mypage import db, mail
 from mypage.accounts import recovery
 from mypage.state import offload
 from mypage.state.auth import client_ip
+from mypage.state.forms import field_id
 
 
 def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, mail.Mail | None]:
@@ -97,8 +98,8 @@ class ResetPasswordState(rx.State):
         if notice is None:
             self.error = problem
             self.valid = problem != recovery.INVALID_LINK
-            yield rx.set_value("field-password", "")
-            yield rx.set_value("field-password_confirm", "")
+            yield rx.set_value(field_id("password"), "")
+            yield rx.set_value(field_id("password_confirm"), "")
             return
         self.done, self.valid, self.error, self._token = True, False, "", ""
         yield

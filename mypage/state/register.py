@@ -27,6 +27,7 @@ from mypage.accounts.validation import (
 )
 from mypage.mail import MailError
 from mypage.models import Account, utcnow
+from mypage.state import forms
 from mypage.state.auth import client_ip
 
 BLANK = dict.fromkeys(FIELDS, "")
@@ -34,8 +35,8 @@ FORM_ERROR = "form"  # a message about the whole form, shown in the summary only
 
 
 def field_id(name: str) -> str:
-    """The id of a field's input, which its label, error link and set_value use."""
-    return f"field-{CODE_PARTS[0] if name == 'auth_code' else name}"
+    """The id of a field's input; 認証コード's is its first box."""
+    return forms.field_id(CODE_PARTS[0] if name == "auth_code" else name)
 
 
 # The text boxes the server may fill in again; never the passwords, the code or the CAPTCHA.
@@ -103,12 +104,7 @@ class RegisterState(rx.State):
         items = []
         if self.form_error:
             items.append({"label": "", "message": self.form_error, "href": "#error-summary", "target": "error-summary"})
-        items += [
-            {"label": LABELS[name], "message": message, "href": f"#{field_id(name)}", "target": field_id(name)}
-            for name, message in self.errors.items()
-            if message and name in LABELS
-        ]
-        return items
+        return items + forms.summary_items(self.errors, LABELS, field_id)
 
     async def _refresh_captcha(self) -> None:
         self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)

@@ -1,4 +1,4 @@
-"""One production build of the portal for all browser tests, Chromium through Playwright.
+"""One production build of the portal for all browser tests, fresh demo rows per module, Chromium.
 
 Like Reflex's own integration tests, a console error or an uncaught page error fails the test.
 """
@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App, running_portal, running_server
+from mypage.models import SQLModel
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    WIDTHS,
+    App,
+    running_portal,
+    running_server,
+    tracked_lock_files,
+)
 from tests.support import TMP, free_port
 
 GATEWAY_SECRET = "browser-tests-gateway-secret-0123456789abcdef"
@@ -30,8 +40,8 @@ def gateway_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def app(smtp_server, gateway_url) -> App:
-    """Build and start the portal once, on a free port, with its own database and demo data."""
+def portal(smtp_server, gateway_url) -> App:
+    """Build and start the portal once, on a free port, with its own database."""
     host, smtp_port, _ = smtp_server
     port = free_port()
     url = f"http://localhost:{port}"
@@ -51,19 +61,25 @@ def app(smtp_server, gateway_url) -> App:
         "MYPAGE_PAYMENT_GATEWAY_URL": gateway_url,
         "MYPAGE_PAYMENT_GATEWAY_SECRET": GATEWAY_SECRET,
     }
-    for step in (["db", "upgrade"], ["demo", "--json"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "mypage.operator.cli", *step],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-    demo = json.loads(done.stdout)
+    portal = App(url, env, {})
+    portal.lock_files = tracked_lock_files()
+    done = portal.cli("db", "upgrade")
+    assert done.returncode == 0, done.stderr
     with running_portal(ROOT, env, port, TMP / "app.log"):
-        yield App(url, env, demo)
+        yield portal
+
+
+@pytest.fixture(scope="module")
+def app(portal: App) -> App:
+    """The running portal with the demo data as on first load: each test module starts from the same rows."""
+    engine = sa.create_engine(portal.database_url)
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+    done = portal.cli("demo", "--json")
+    assert done.returncode == 0, done.stderr
+    return App(portal.url, portal.env, json.loads(done.stdout))
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
 WIDTHS = {"desktop": 1280, "mobile": 375}
 
 
+def tracked_lock_files() -> dict[str, bytes]:
+    """The frontend lock files as they are now (Reflex rewrites them when it builds)."""
+    return {
+        str(path.relative_to(ROOT)): path.read_bytes() for path in (ROOT / "reflex.lock").rglob("*") if path.is_file()
+    }
+
+
 class App:
     """The running portal: its URL, environment and database."""
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mypage import routes
-from tests.browser.support import assert_accessible
+from tests.browser.support import assert_accessible, tracked_lock_files
 
 PUBLIC_PAGES = {
     routes.LOGIN: "マイページログイン",
@@ -76,3 +76,14 @@ def test_no_accessibility_violations(app, any_page: Page, path: str, font: str):
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     assert_accessible(any_page)
+
+
+def test_the_build_leaves_the_checkout_clean(app, portal):
+    """Building the frontend rewrites none of the files git tracks under reflex.lock/."""
+    assert tracked_lock_files() == portal.lock_files
+
+
+def test_every_page_has_one_h1(app, page: Page):
+    for path in (*PUBLIC_PAGES, routes.REGISTER, routes.FORGOT_ID, routes.FORGOT_PASSWORD):
+        page.goto(app(path))
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
