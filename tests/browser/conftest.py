@@ -13,6 +13,7 @@ import sys
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.devportal import dev_app  # noqa: F401  (the development build, for /dev/mail and /dev/gallery)
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, App, running_portal, running_server
 from tests.support import TMP, free_port
 
