@@ -9,6 +9,7 @@ import os
 import pytest
 
 from mypage import mail, outbox
+from mypage.operator import devpages
 from mypage.outbox import Piece
 from mypage.settings import get_settings
 
@@ -93,11 +94,13 @@ def test_the_dev_pages_exist_only_in_development(env, enabled):
 
 
 def test_make_run_prints_the_dev_pages_only_in_development():
-    from mypage.operator import devpages
-
     development = dataclasses.replace(get_settings(), env="development", base_url="http://localhost:8080")
     printed = "\n".join(devpages.lines(development))
     assert "http://localhost:8080/dev/mail" in printed and "http://localhost:8080/dev/gallery" in printed
     assert "mypage demo --reset" in printed
     assert devpages.lines(dataclasses.replace(development, env="test")) == []
     assert devpages.lines(dataclasses.replace(development, env="production")) == []
+
+
+def test_waiting_for_a_portal_that_never_answers_gives_up():
+    assert devpages.wait_until_up("http://localhost:9/ping", timeout=0.2) is False
