@@ -102,6 +102,11 @@ async def _login(gallery: GalleryState, state: str) -> list:
     elif state == "captcha":
         form.error = login.Outcome(login.INVALID).message
         form.captcha_image = _new_captcha()[1]
+    elif state == "captcha_wrong":
+        form.captcha_error = login.Outcome(login.CAPTCHA).message
+        form.captcha_image = _new_captcha()[1]
+    elif state == "throttled":
+        form.error = login.Outcome(login.THROTTLED).message
     elif state == "locked":
         until = now() + login.LOCK_BASE
         form.error = login.Outcome(login.LOCKED, locked_until=until).message
@@ -127,6 +132,7 @@ async def _register(gallery: GalleryState, state: str) -> list:
     elif state != "empty":
         form.login_id, form.email, form.customer_number = SAMPLE.login_id, SAMPLE.email, SAMPLE.customer_number
         messages = {
+            "wrong_captcha": (validation.CAPTCHA, registration.WRONG_CAPTCHA),
             "wrong_pair": (validation.AUTH_CODE, registration.WRONG_PAIR),
             "code_locked": (validation.AUTH_CODE, registration.lockout_message()),
             "login_id_taken": (validation.LOGIN_ID, registration.LOGIN_ID_TAKEN),

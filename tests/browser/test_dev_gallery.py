@@ -14,7 +14,10 @@ from tests.browser.support import assert_accessible, wait_for_app
 MARKERS = {
     ("login", "required"): "ログインIDを入力してください。",
     ("login", "wrong"): login.INVALID_MESSAGE,
+    ("login", "captcha_wrong"): "画像認証の数字が正しくありません。",
     ("login", "locked"): "このログインIDでのログインを",
+    ("login", "throttled"): "しばらくの間ログインできません。",
+    ("register", "wrong_captcha"): registration.WRONG_CAPTCHA,
     ("login", "pending"): "メールアドレスの認証が済んでいません。",
     ("login", "verified"): "✔ アカウントを認証しました。",
     ("login", "logout"): "ログアウトしました。",
