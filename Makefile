@@ -36,12 +36,14 @@ system-packages:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
-# The test payment gateway runs in the background and stops with the portal.
+# The test payment gateway runs in the background and stops with the portal; in development,
+# the addresses of メール確認 and 画面ギャラリー are printed once the portal answers.
 run: setup
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
 	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
-	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m mypage.operator.devpages --wait & pages=$$!; \
+	trap 'kill $$gateway $$pages 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
 dev: setup

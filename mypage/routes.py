@@ -31,3 +31,7 @@ INVOICE_PDF = f"{API_PREFIX}/invoice"
 STATEMENT_CSV = f"{API_PREFIX}/statement"
 
 MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)
+
+# The product team's pages, only when MYPAGE_ENV=development (see mypage/outbox.py).
+DEV_MAIL = "/dev/mail"
+DEV_GALLERY = "/dev/gallery"

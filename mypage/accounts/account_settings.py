@@ -239,7 +239,7 @@ def change_password(
         current_password: 現在のパスワード as typed.
         new_password: 新しいパスワード as typed.
         confirm: 新しいパスワード(確認) as typed.
-        keep_token: The session making the change (mypage.state.auth.current_token), kept open.
+        keep_token: The session making the change (mypage.state.member.MemberCall.token), kept open.
         ip: The client's address.
         now: The current time (aware UTC).
 

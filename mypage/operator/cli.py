@@ -71,13 +71,15 @@ def _print_json(value: object) -> None:
 
 @main.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo customers as JSON.")
-def demo(as_json: bool) -> None:
+@click.option("--reset", is_flag=True, help="Put the demo back as on first load (demo customers unregistered).")
+def demo(as_json: bool, reset: bool) -> None:
     """Load the demo customers, bills and notices (idempotent; refused in production)."""
     from mypage.operator.demo import DemoRefused, load
+    from mypage.operator.demo_reset import reset as reset_demo
 
     try:
         with db.session() as session:
-            customers = load(session)
+            customers = reset_demo(session, staff=os.environ.get("USER", "")) if reset else load(session)
     except DemoRefused as error:
         raise click.ClickException(str(error)) from None
     except sa.exc.SQLAlchemyError as error:
@@ -99,7 +101,7 @@ def demo(as_json: bool) -> None:
         for c in customers
     ]
     click.echo(_table(header, rows))
-    click.echo("demo data is loaded", err=True)
+    click.echo("demo data is reset" if reset else "demo data is loaded", err=True)
 
 
 def _width(text: str) -> int:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from mypage.models import SQLModel
+from tests.browser.devportal import dev_app  # noqa: F401  (the development build, for /dev/mail and /dev/gallery)
 from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -9,32 +9,23 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 import redis
 from playwright.sync_api import Page, expect
 
 from mypage import routes
+from tests.browser.devportal import cli, copy_checkout
 from tests.browser.support import ROOT, running_portal, wait_for_app
 from tests.postgres import postgres_server
 from tests.redisserver import redis_server
 from tests.support import TMP, free_port
 
-COPIED = ("mypage", "assets", "alembic", "alembic.ini", "rxconfig.py", "reflex.lock")
-
 
 @pytest.fixture(scope="module")
 def stack(smtp_server):
     """The portal built from a copy of the tree, on PostgreSQL and Redis; yields (url, demo, redis URL)."""
-    tree = TMP / "stack"
-    tree.mkdir()
-    for name in COPIED:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tree / name)
-    (tree / ".tools").symlink_to(ROOT / ".tools")
+    tree = copy_checkout(TMP / "stack")
     host, smtp_port, _ = smtp_server
     port = free_port()
     with postgres_server() as database_url, redis_server() as redis_url:
@@ -51,17 +42,8 @@ def stack(smtp_server):
             "MYPAGE_BASE_URL": f"http://localhost:{port}",
             "PORT": str(port),
         }
-        for step in (["db", "upgrade"], ["demo", "--json"]):
-            done = subprocess.run(
-                [sys.executable, "-m", "mypage.operator.cli", *step],
-                cwd=tree,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            assert done.returncode == 0, done.stderr
-        demo = json.loads(done.stdout)
+        cli(tree, env, "db", "upgrade")
+        demo = json.loads(cli(tree, env, "demo", "--json"))
         with running_portal(tree, env, port, TMP / "stack.log") as url:
             yield url, demo, redis_url
 

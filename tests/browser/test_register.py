@@ -101,8 +101,8 @@ def account_of(app, login_id: str) -> Account | None:
         return db.exec(select(Account).where(Account.login_id_folded == login_id.lower())).first()
 
 
-def register(app, page: Page, mail, customer: dict | None = None) -> tuple[str, str, str]:
-    """Go through the form to 送信完了; returns the login ID, the address and the mailed link."""
+def sign_up(app, page: Page, customer: dict | None = None) -> tuple[str, str]:
+    """Go through the form to 送信完了; returns the login ID and the address."""
     customer = customer or new_customer(app)
     login_id, email = unique(), f"{unique('m')}@example.jp"
     open_form(app, page)
@@ -111,6 +111,12 @@ def register(app, page: Page, mail, customer: dict | None = None) -> tuple[str, 
     expect(page).to_have_url(app(routes.REGISTER_CONFIRM))
     page.get_by_role("button", name="登録する").click()
     expect(page).to_have_url(app(routes.REGISTER_SENT))
+    return login_id, email
+
+
+def register(app, page: Page, mail, customer: dict | None = None) -> tuple[str, str, str]:
+    """Go through the form to 送信完了; returns the login ID, the address and the mailed link."""
+    login_id, email = sign_up(app, page, customer)
     link = LINK.search(mail_text(mail.wait_for(email))).group(1)
     return login_id, email, link
 

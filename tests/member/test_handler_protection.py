@@ -15,6 +15,8 @@ from mypage import db
 from mypage.models import SQLModel
 from mypage.state.account_settings import EmailConfirmState
 from mypage.state.auth import AuthState
+from mypage.state.dev_mail import DevMailState
+from mypage.state.gallery import GalleryState
 from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import RegisterState
@@ -32,6 +34,10 @@ PUBLIC_STATES = {
     VerifyState,  # the verification link's page: the token is the credential
     EmailConfirmState,  # the e-mail change link's page: the token is the credential
     UiState,  # 文字サイズ, on every page
+    # The product team's /dev/mail and /dev/gallery: they do nothing unless MYPAGE_ENV=development
+    # (tests/member/test_dev_states.py), where the pages exist at all.
+    DevMailState,
+    GalleryState,
 }
 PUBLIC_HANDLERS = {
     # The idle timer's tick changes nothing without a session (it only reads the session row).
