@@ -93,10 +93,12 @@ class EmailToken(SQLModel, table=True):
 class Service(SQLModel, table=True):
     """One contracted service: TV, internet, phone, an option or rented equipment."""
 
+    __table_args__ = (sa.Index("ix_service_customer_name", "customer_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     kind: str = Field(max_length=16)  # tv | internet | phone | option | equipment
     plan: str = Field(max_length=100)
+    name: str = Field(default="", max_length=100)  # what the billing system calls it; imports match by it
     started_on: dt.date
     ended_on: dt.date | None = None
     monthly_fee: int  # yen before tax

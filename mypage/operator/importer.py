@@ -197,6 +197,16 @@ class _Row:
     def error(self, field: str, message: str) -> None:
         self.errors.append(RowError(self.line, field, message))
 
+    def customer(self, known: dict[str, Customer]) -> str:
+        """The row's customer number, noting an error unless it is one of the known customers'."""
+        number = self.record["customer_number"]
+        problem = _customer_number(number)
+        if problem:
+            self.error("customer_number", problem)
+        elif number not in known:
+            self.error("customer_number", f"no customer has the number {number}; import the customers first")
+        return number
+
     def value(self, field: str, parse: Callable[[str], object], default: object = None, required: bool = True):
         raw = self.record.get(field, "")
         if not raw:
@@ -266,12 +276,7 @@ def _status(raw: str) -> str:
 
 def _bill_row(line: int, record: dict[str, str], known: dict[str, Customer], errors: list[RowError]) -> _BillRow:
     row = _Row(line, record, errors)
-    number = record["customer_number"]
-    problem = _customer_number(number)
-    if problem:
-        row.error("customer_number", problem)
-    elif number not in known:
-        row.error("customer_number", f"no customer has the number {number}; import the customers first")
+    number = row.customer(known)
     checked = _BillRow(
         line=line,
         customer_number=number,
