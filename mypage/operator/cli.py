@@ -389,5 +389,15 @@ def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_
     click.echo(notice.id)
 
 
+# --- the support desk: account, notice list|withdraw, audit export (support_cli.py) -------------
+
+from mypage.operator.support_cli import account_group, audit_group, notice_list, notice_withdraw  # noqa: E402
+
+main.add_command(account_group)
+main.add_command(audit_group)
+notice_group.add_command(notice_list)
+notice_group.add_command(notice_withdraw)
+
+
 if __name__ == "__main__":
     sys.exit(main())
