@@ -4,7 +4,7 @@ It carries what the qualified-invoice rules ask for: the issuer's name and
 registration number (T + 13 digits), the period, the items with reduced-rate
 items marked, the subtotal and tax per rate (one rounding per rate, down), the
 recipient's name, the invoice number and the issue date. Japanese text uses the
-CID font HeiseiKakuGo-W5, which every PDF reader maps to a Japanese gothic face.
+embedded TrueType face of mypage.pdftext (BIZ UDGothic), so it reads the same everywhere.
 The output is deterministic (reportlab's invariant mode fixes the creation date
 and document ID), so the same invoice always gives the same bytes.
 """
@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from mypage.billing.statements import REDUCED_RATE, Statement, date_label, period_range, yen
-from mypage.pdftext import FONT
+from mypage.pdftext import FONT, register
 from mypage.pdftext import wrap as _wrap
 from mypage.settings import Branding, get_settings
 
@@ -176,8 +176,9 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
         The PDF file's bytes.
     """
     brand = brand or get_settings().branding
+    register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP", initialFontName=FONT)
     canvas.setTitle(f"請求書（適格請求書）{item.label} {item.invoice_number}")
     canvas.setAuthor(brand.name)
     canvas.setCreator(brand.portal_name)

@@ -225,6 +225,8 @@ def codes_issue(
                 written = True
     except CustomerError as error:
         raise click.ClickException(f"--{error.field}: {error.message}") from None
+    except letters.FontMissing as error:
+        raise click.ClickException(f"{error}; no code was issued") from None
     except OSError as error:
         raise click.ClickException(f"--letters: cannot write {path} ({error.strerror}); no code was issued") from None
     except sa.exc.SQLAlchemyError as error:
