@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from pathlib import Path
 
 import pytest
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
@@ -125,3 +126,18 @@ def test_ipaex_is_the_fallback(monkeypatch, tmp_path):
     regular.write_bytes(b"")
     monkeypatch.setattr(pdftext, "FONT_FILES", ((tmp_path / "none.ttf", tmp_path / "none-bold.ttf"), (regular, None)))
     assert pdftext.font_files() == (regular, None)
+
+
+def test_the_portal_does_not_start_without_the_font(monkeypatch, tmp_path, capsys):
+    import runpy
+
+    monkeypatch.setattr(pdftext, "FONT_FILES", ((tmp_path / "none.ttf", None),))
+    pdftext.register.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            runpy.run_path(str(Path(__file__).resolve().parents[2] / "rxconfig.py"))
+    finally:
+        pdftext.register.cache_clear()
+    assert stopped.value.code == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("MyPage cannot start: no Japanese TrueType font") and "fonts-morisawa-bizud-gothic" in line
