@@ -293,6 +293,8 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run:
         return
     counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
     lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
+    if summary.corrected:
+        counts += f", {summary.corrected} corrected (修正)"
     click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
     if dry_run:
         click.echo("dry run: the file is valid; nothing was written", err=True)

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from mypage.billing.statements import STATUS_LABELS
 from mypage.models import Customer, Invoice, InvoiceLine
+from mypage.operator import corrections
 from mypage.operator.csvfile import UTF8, ImportFailed, RowError, decode, records
 from mypage.operator.customers import CustomerInput, check
 
@@ -68,6 +69,7 @@ class Summary:
         unchanged: Rows that already matched the file.
         lines: Invoice lines written (bills only).
         encoding: The encoding the file was read with.
+        corrected: Issued invoices given a correction (修正) because the file changed them (bills only).
     """
 
     kind: str
@@ -76,10 +78,14 @@ class Summary:
     unchanged: int
     lines: int = 0
     encoding: str = UTF8
+    corrected: int = 0
 
     def as_dict(self) -> dict[str, int | str]:
-        """The summary for --json."""
-        return dataclasses.asdict(self)
+        """The summary for --json (corrected only for bills)."""
+        values = dataclasses.asdict(self)
+        if self.kind != "invoices":
+            values.pop("corrected")
+        return values
 
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
@@ -420,8 +426,12 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     if errors:
         raise ImportFailed(errors)
     stored = _existing_invoices(db, list(invoices), [c.id for c in customers.values()])
-    by_number = {i.invoice_number: i for i in stored}
-    by_period = {(i.customer_id, i.period): i for i in stored}
+    newest = corrections.heads(stored)
+    by_id = {i.id: i for i in stored}
+    # A number or a period names a document; what it is now is its newest version.
+    by_number = {i.invoice_number: newest[i.id] for i in stored}
+    by_period = {(i.customer_id, i.period): i for i in stored if newest[i.id] is i}
+    taken_numbers = set(by_number)
     matches: dict[str, Invoice | None] = {}
     claimed: dict[int, _BillRow] = {}
     for number, group in invoices.items():
@@ -439,7 +449,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     if errors:
         raise ImportFailed(errors)
     old_lines = _existing_lines(db, [i.id for i in matches.values() if i is not None])
-    created = updated = unchanged = written = 0
+    created = updated = unchanged = corrected = written = 0
     for number, group in invoices.items():
         first, invoice = group[0], matches[number]
         fields = {
@@ -464,16 +474,32 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
                 (r.position, r.description, r.quantity, r.unit_price, r.amount, r.tax_rate)
                 for r in old_lines.get(invoice.id, [])
             ]
-            if old == items and all(getattr(invoice, name) == value for name, value in fields.items()):
-                unchanged += 1
+            # The file may keep calling a corrected invoice by its first number.
+            if by_number.get(number) is invoice:
+                fields["invoice_number"] = invoice.invoice_number
+            document = {name: fields[name] for name in ("invoice_number", *corrections.DOCUMENT_FIELDS)}
+            if old == items and all(getattr(invoice, name) == value for name, value in document.items()):
+                payment = {name: fields[name] for name in ("status", "paid_on") if name in fields}
+                if all(getattr(invoice, name) == value for name, value in payment.items()):
+                    unchanged += 1
+                else:
+                    for name, value in payment.items():
+                        setattr(invoice, name, value)
+                    db.add(invoice)
+                    updated += 1
                 continue
-            for name, value in fields.items():
-                setattr(invoice, name, value)
-            db.add(invoice)
-            for row in old_lines.get(invoice.id, []):
-                db.delete(row)
+            # Issued invoices are never rewritten: the change is a new invoice that corrects this one.
+            revision = invoice.revision + 1
+            what_changed = corrections.note(invoice, old, fields, items)
+            if fields["invoice_number"] == invoice.invoice_number:
+                root = corrections.root_number(invoice, by_id)
+                fields["invoice_number"] = corrections.correction_number(root, revision, taken_numbers)
+            taken_numbers.add(fields["invoice_number"])
+            correction = Invoice(**fields, revision=revision, corrects_id=invoice.id, correction_note=what_changed)
+            db.add(correction)
             db.flush()
-            updated += 1
+            invoice = correction
+            corrected += 1
         for position, description, quantity, unit_price, amount, tax_rate in items:
             db.add(
                 InvoiceLine(
@@ -488,4 +514,4 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             )
             written += 1
     db.flush()
-    return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec)
+    return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec, corrected=corrected)
