@@ -78,7 +78,7 @@ class _Writer:
 
 def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     first, last = period_range(item.period)
-    w.text(WIDTH / 2, "請求書（適格請求書）", 18, "center")
+    w.text(WIDTH / 2, _title(item), 18, "center")
     w.y -= LINE * 2
     top = w.y
     w.text(MARGIN, f"{recipient} 様", 14)
@@ -207,7 +207,7 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
         pageCompression=1,
         lang="ja-JP",
         initialFontName=FONT,
-        title=f"請求書（適格請求書）{item.label} {item.invoice_number}",
+        title=f"{_title(item)}{item.label} {item.invoice_number}",
         author=brand.name,
         creator=brand.portal_name,
         subject=f"{recipient} 様 {item.label}",
@@ -216,8 +216,20 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
             PageTemplate("later", [later], onPage=later_page),
         ],
     )
-    doc.build([NextPageTemplate("later"), *_items(item), *_totals(item)])
+    doc.build([NextPageTemplate("later"), *_correction(item), *_items(item), *_totals(item)])
     return buffer.getvalue()
+
+
+def _title(item: Statement) -> str:
+    return "請求書（適格請求書）【修正】" if item.is_correction else "請求書（適格請求書）"
+
+
+def _correction(item: Statement) -> list:
+    """A correction says which invoice it corrects and what changed, above its items."""
+    if not item.is_correction:
+        return []
+    text = f"修正：この請求書は請求書番号 {item.corrects} を修正するものです。修正内容：{item.correction_note}"
+    return [_paragraph(text, 9), Spacer(0, LINE * 0.5)]
 
 
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:

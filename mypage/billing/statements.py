@@ -299,6 +299,8 @@ def statement_csv(item: Statement, recipient: str) -> bytes:
     writer.writerow(["ご請求明細", item.label])
     writer.writerow(["お客様名", recipient])
     writer.writerow(["請求書番号", item.invoice_number])
+    if item.is_correction:
+        writer.writerow(["修正", f"請求書番号 {item.corrects} を修正", item.correction_note])
     writer.writerow(["発行日", item.issued_on.isoformat()])
     writer.writerow(["お支払期限", item.due_on.isoformat()])
     writer.writerow(["お支払方法", item.payment_method])
