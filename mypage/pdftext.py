@@ -81,6 +81,12 @@ def wrap(text: str, size: float, width: float, font: str = FONT) -> list[str]:
     Returns:
         The lines; [""] for an empty text.
     """
+    return list(_wrapped(text, size, width, font))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, size: float, width: float, font: str) -> tuple[str, ...]:
+    # Cached: a batch of letters wraps the same sentences on every page.
     register()
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -95,4 +101,4 @@ def wrap(text: str, size: float, width: float, font: str = FONT) -> list[str]:
             kept = first.rstrip(ALL_CANNOT_END) or first
             lines.append(kept.rstrip())
             rest = rest[rest.index(first) + len(kept) :].lstrip()
-    return lines
+    return tuple(lines)

@@ -450,6 +450,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         raise ImportFailed(errors)
     old_lines = _existing_lines(db, [i.id for i in matches.values() if i is not None])
     created = updated = unchanged = corrected = written = 0
+    new: list[tuple[Invoice, list[tuple]]] = []
     for number, group in invoices.items():
         first, invoice = group[0], matches[number]
         fields = {
@@ -467,7 +468,6 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         if invoice is None:
             invoice = Invoice(**fields)
             db.add(invoice)
-            db.flush()
             created += 1
         else:
             old = [
@@ -497,21 +497,24 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             taken_numbers.add(fields["invoice_number"])
             correction = Invoice(**fields, revision=revision, corrects_id=invoice.id, correction_note=what_changed)
             db.add(correction)
-            db.flush()
             invoice = correction
             corrected += 1
-        for position, description, quantity, unit_price, amount, tax_rate in items:
-            db.add(
-                InvoiceLine(
-                    invoice_id=invoice.id,
-                    position=position,
-                    description=description,
-                    quantity=quantity,
-                    unit_price=unit_price,
-                    amount=amount,
-                    tax_rate=tax_rate,
-                )
+        new.append((invoice, items))
+    # One flush for every new invoice (inserted in batches), then their lines.
+    db.flush()
+    for invoice, items in new:
+        db.add_all(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                position=position,
+                description=description,
+                quantity=quantity,
+                unit_price=unit_price,
+                amount=amount,
+                tax_rate=tax_rate,
             )
-            written += 1
+            for position, description, quantity, unit_price, amount, tax_rate in items
+        )
+        written += len(items)
     db.flush()
     return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec, corrected=corrected)
