@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage.billing.statements import STATUS_LABELS
@@ -396,6 +397,35 @@ def _match(
     return invoice or taken
 
 
+def _insert(db: Session, new: list[tuple[dict, list[tuple]]]) -> int:
+    """Insert new invoices and their lines as multi-row statements (a large file is mostly new rows)."""
+    db.flush()
+    for chunk in _chunks(new):
+        db.execute(sa.insert(Invoice), [fields for fields, _ in chunk])
+    ids: dict[str, int] = {}
+    for chunk in _chunks([fields["invoice_number"] for fields, _ in new]):
+        ids.update(
+            (n, i)
+            for i, n in db.execute(select(Invoice.id, Invoice.invoice_number).where(Invoice.invoice_number.in_(chunk)))
+        )
+    rows = [
+        {
+            "invoice_id": ids[fields["invoice_number"]],
+            "position": position,
+            "description": description,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "amount": amount,
+            "tax_rate": tax_rate,
+        }
+        for fields, items in new
+        for position, description, quantity, unit_price, amount, tax_rate in items
+    ]
+    for chunk in _chunks(rows, CHUNK * 4):
+        db.execute(sa.insert(InvoiceLine), list(chunk))
+    return len(rows)
+
+
 def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summary:
     """Add or update the invoices of a CSV file (one row per line), or nothing if any row is wrong.
 
@@ -449,8 +479,8 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     if errors:
         raise ImportFailed(errors)
     old_lines = _existing_lines(db, [i.id for i in matches.values() if i is not None])
-    created = updated = unchanged = corrected = written = 0
-    new: list[tuple[Invoice, list[tuple]]] = []
+    created = updated = unchanged = corrected = 0
+    new: list[tuple[dict, list[tuple]]] = []
     for number, group in invoices.items():
         first, invoice = group[0], matches[number]
         fields = {
@@ -466,8 +496,8 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             fields["paid_on"] = first.paid_on
         items = [bill.item(position) for position, bill in enumerate(group, start=1)]
         if invoice is None:
-            invoice = Invoice(**fields)
-            db.add(invoice)
+            fields.setdefault("paid_on", None)
+            new.append(({**fields, "revision": 0, "corrects_id": None, "correction_note": ""}, items))
             created += 1
         else:
             old = [
@@ -495,26 +525,10 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
                 root = corrections.root_number(invoice, by_id)
                 fields["invoice_number"] = corrections.correction_number(root, revision, taken_numbers)
             taken_numbers.add(fields["invoice_number"])
-            correction = Invoice(**fields, revision=revision, corrects_id=invoice.id, correction_note=what_changed)
-            db.add(correction)
-            invoice = correction
-            corrected += 1
-        new.append((invoice, items))
-    # One flush for every new invoice (inserted in batches), then their lines.
-    db.flush()
-    for invoice, items in new:
-        db.add_all(
-            InvoiceLine(
-                invoice_id=invoice.id,
-                position=position,
-                description=description,
-                quantity=quantity,
-                unit_price=unit_price,
-                amount=amount,
-                tax_rate=tax_rate,
+            fields.setdefault("paid_on", invoice.paid_on)
+            new.append(
+                ({**fields, "revision": revision, "corrects_id": invoice.id, "correction_note": what_changed}, items)
             )
-            for position, description, quantity, unit_price, amount, tax_rate in items
-        )
-        written += len(items)
-    db.flush()
+            corrected += 1
+    written = _insert(db, new)
     return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec, corrected=corrected)
