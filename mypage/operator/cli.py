@@ -271,14 +271,15 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run:
     from mypage.operator.service_import import import_services
 
     data = path.read_bytes()
+    bar = _ProgressBar()
     try:
-        with db.session() as session:
+        with db.session() as session, bar:
             if kind == "customers":
-                summary = importer.import_customers(session, data, utcnow(), encoding)
+                summary = importer.import_customers(session, data, utcnow(), encoding, progress=bar)
             elif kind == "services":
-                summary = import_services(session, data, encoding)
+                summary = import_services(session, data, encoding, progress=bar)
             else:
-                summary = importer.import_bills(session, data, encoding)
+                summary = importer.import_bills(session, data, encoding, progress=bar)
             if dry_run:
                 session.rollback()
     except importer.ImportFailed as error:
@@ -298,6 +299,32 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run:
     click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
     if dry_run:
         click.echo("dry run: the file is valid; nothing was written", err=True)
+
+
+class _ProgressBar:
+    """A progress bar on a terminal while the rows of a long file are checked (not when piped)."""
+
+    LONG = 5000
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.LONG or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="checking rows", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 _ENCODING = click.option(

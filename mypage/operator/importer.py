@@ -89,6 +89,18 @@ class Summary:
         return values
 
 
+Progress = Callable[[int, int], None]
+PROGRESS_STEP = 1000
+
+
+def _counted(rows: Sequence, progress: Progress | None) -> Iterator:
+    """The rows, telling `progress(done, total)` every PROGRESS_STEP rows and at the end."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if progress is not None and (done % PROGRESS_STEP == 0 or done == len(rows)):
+            progress(done, len(rows))
+
+
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -113,7 +125,9 @@ def _customer_number(value: str) -> str | None:
 # --- customers ----------------------------------------------------------------------------------
 
 
-def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str | None = None) -> Summary:
+def import_customers(
+    db: Session, data: bytes, now: dt.datetime, encoding: str | None = None, progress: Progress | None = None
+) -> Summary:
     """Add or update the customers of a CSV file, or nothing at all if any row is wrong.
 
     Columns: customer_number, name (both required), kana, email, postal_code, address, phone.
@@ -125,6 +139,7 @@ def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str |
         data: The file's bytes.
         now: The time of the import (created_at of new customers).
         encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
 
     Returns:
         How many customers were created, updated and already up to date.
@@ -137,7 +152,7 @@ def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str |
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     checked: list[tuple[str, dict[str, str]]] = []
-    for line, record in rows:
+    for line, record in _counted(rows, progress):
         number = record["customer_number"]
         problem = _customer_number(number)
         if problem:
@@ -426,7 +441,7 @@ def _insert(db: Session, new: list[tuple[dict, list[tuple]]]) -> int:
     return len(rows)
 
 
-def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summary:
+def import_bills(db: Session, data: bytes, encoding: str | None = None, progress: Progress | None = None) -> Summary:
     """Add or update the invoices of a CSV file (one row per line), or nothing if any row is wrong.
 
     Columns: customer_number, period (YYYY-MM), invoice_number, issued_on, due_on (YYYY-MM-DD),
@@ -439,6 +454,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         db: The session; the caller commits (nothing is added when this raises).
         data: The file's bytes.
         encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
 
     Returns:
         How many invoices were created, updated and already up to date, and the lines written.
@@ -451,7 +467,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     has_paid_on = bool(rows) and "paid_on" in rows[0][1]
     errors: list[RowError] = []
     customers = _customers(db, (record["customer_number"] for _, record in rows))
-    bills = [_bill_row(line, record, customers, errors) for line, record in rows]
+    bills = [_bill_row(line, record, customers, errors) for line, record in _counted(rows, progress)]
     invoices = _group(bills, errors)
     if errors:
         raise ImportFailed(errors)

@@ -17,8 +17,10 @@ from mypage.models import Service
 from mypage.operator.csvfile import ImportFailed, RowError, decode, records
 from mypage.operator.importer import (
     MAX_YEN,
+    Progress,
     Summary,
     _chunks,
+    _counted,
     _customers,
     _date,
     _integer,
@@ -73,7 +75,7 @@ def _service_row(line: int, record: dict[str, str], known: dict, errors: list[Ro
     return _ServiceRow(line, number, name, values)
 
 
-def import_services(db: Session, data: bytes, encoding: str | None = None) -> Summary:
+def import_services(db: Session, data: bytes, encoding: str | None = None, progress: Progress | None = None) -> Summary:
     """Add or update the services of a CSV file, or nothing at all if any row is wrong.
 
     Columns: customer_number, kind (tv, internet, phone, option, equipment or テレビ,
@@ -85,6 +87,7 @@ def import_services(db: Session, data: bytes, encoding: str | None = None) -> Su
         db: The session; the caller commits (nothing is added when this raises).
         data: The file's bytes.
         encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
 
     Returns:
         How many services were created, updated and already up to date.
@@ -96,7 +99,7 @@ def import_services(db: Session, data: bytes, encoding: str | None = None) -> Su
     rows = records(text, SERVICE_COLUMNS, SERVICE_REQUIRED)
     errors: list[RowError] = []
     customers = _customers(db, (record["customer_number"] for _, record in rows))
-    checked = [_service_row(line, record, customers, errors) for line, record in rows]
+    checked = [_service_row(line, record, customers, errors) for line, record in _counted(rows, progress)]
     seen: dict[tuple[str, str], int] = {}
     for service in checked:
         key = (service.customer_number, service.name)

@@ -235,3 +235,11 @@ def test_an_encoding_can_be_given_to_the_command(database_url, files):
     done = run(database_url, "import", "services", str(path), "--encoding", "euc-jp", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["created"] == 1
+
+
+def test_progress_is_told_while_the_rows_are_checked(with_customers):
+    rows = "".join(f"3000000001,option,オプション{n},,2020-04-01,,100,10\n" for n in range(2500))
+    told = []
+    summary = import_services(with_customers, f"{SERVICE_HEADER}\n{rows}".encode(), progress=lambda *a: told.append(a))
+    assert summary.created == 2500
+    assert told == [(1000, 2500), (2000, 2500), (2500, 2500)]
