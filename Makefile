@@ -12,7 +12,7 @@ export PORT
 # The local test payment gateway that `make run` starts beside the portal.
 export MYPAGE_PAYMENT_GATEWAY_URL ?= http://localhost:$(GATEWAY_PORT)
 
-.PHONY: setup run dev test system-packages lint bench clean
+.PHONY: setup run dev test system-packages pdf-font lint bench clean
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
@@ -27,18 +27,27 @@ $(VENV)/.installed: pyproject.toml
 	test -x $@
 
 # Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis.
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server fonts-morisawa-bizud-gothic
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! test -f $(PDF_FONT); then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
+# The PDFs' embedded Japanese font (mypage/pdftext.py): the portal refuses to start without it.
+PDF_FONT := /usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf
+pdf-font:
+	@test -f $(PDF_FONT) || test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-morisawa-bizud-gothic; }
+
 # The test payment gateway runs in the background and stops with the portal; in development,
 # the addresses of メール確認 and 画面ギャラリー are printed once the portal answers.
-run: setup
+run: setup pdf-font
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
 	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
@@ -46,7 +55,7 @@ run: setup
 	trap 'kill $$gateway $$pages 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
-dev: setup
+dev: setup pdf-font
 	$(BIN)/mypage db upgrade
 	$(BIN)/mypage demo
 	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \

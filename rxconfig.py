@@ -13,6 +13,15 @@ except SettingsError as error:
     print(f"MyPage cannot start: {error}", file=sys.stderr)
     sys.exit(1)
 
+# The invoices' and letters' embedded Japanese font must be installed (mypage/pdftext.py).
+from mypage.pdftext import FontMissing, register  # noqa: E402
+
+try:
+    register()
+except FontMissing as error:
+    print(f"MyPage cannot start: {error}", file=sys.stderr)
+    sys.exit(1)
+
 config = rx.Config(
     app_name="mypage",
     db_url=settings.database_url,

@@ -93,10 +93,12 @@ class EmailToken(SQLModel, table=True):
 class Service(SQLModel, table=True):
     """One contracted service: TV, internet, phone, an option or rented equipment."""
 
+    __table_args__ = (sa.Index("ix_service_customer_name", "customer_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     kind: str = Field(max_length=16)  # tv | internet | phone | option | equipment
     plan: str = Field(max_length=100)
+    name: str = Field(default="", max_length=100)  # what the billing system calls it; imports match by it
     started_on: dt.date
     ended_on: dt.date | None = None
     monthly_fee: int  # yen before tax
@@ -106,16 +108,20 @@ class Service(SQLModel, table=True):
 class Invoice(SQLModel, table=True):
     """A monthly statement, also the qualified invoice (適格請求書)."""
 
-    __table_args__ = (sa.UniqueConstraint("customer_id", "period", name="uq_invoice_period"),)
+    # One invoice per customer, period and revision: a correction (修正) is a new row, the original stays.
+    __table_args__ = (sa.UniqueConstraint("customer_id", "period", "revision", name="uq_invoice_period_revision"),)
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    invoice_number: str = Field(max_length=30, unique=True)
+    invoice_number: str = Field(max_length=40, unique=True)
     period: str = Field(max_length=7)  # YYYY-MM
     issued_on: dt.date
     due_on: dt.date
     payment_method: str = Field(max_length=30)
     status: str = Field(max_length=16)  # unpaid | paid | scheduled
     paid_on: dt.date | None = None
+    revision: int = 0  # 0 as first issued; n for the n-th correction
+    corrects_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)  # the invoice corrected
+    correction_note: str = Field(default="", max_length=500)  # what the correction changed
 
 
 class InvoiceLine(SQLModel, table=True):

@@ -17,9 +17,9 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from mypage import jptime
 from mypage.settings import Settings, get_settings
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 # The newest this many mails: enough for a walk through the portal, quick to read.
 LIMIT = 50
 # Links as the portal writes them; a closing bracket or Japanese punctuation ends one.
@@ -51,8 +51,8 @@ class OutboxMail:
 
     @property
     def sent_at_text(self) -> str:
-        """When it was written, in Japan: 2026年11月25日 10:04."""
-        return f"{self.sent_at.astimezone(JST):%Y年%m月%d日 %H:%M}"
+        """When it was written, in Japan: 2026年11月25日 10:04 (mypage.jptime)."""
+        return jptime.format_datetime(self.sent_at)
 
     @property
     def pieces(self) -> list[Piece]:

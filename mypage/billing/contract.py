@@ -61,6 +61,14 @@ class Contract:
         return sum(service.monthly_fee for service in self.services)
 
 
+def label(service: Service) -> str:
+    """How a subscriber reads a service: its name and plan, once each ("ACTネット 1Gコース")."""
+    name, plan = service.name, service.plan
+    if not name or plan.startswith(name):
+        return plan or name
+    return f"{name} {plan}" if plan else name
+
+
 def contract(db: Session, customer_id: int, today: dt.date) -> Contract | None:
     """The customer's details and the services in force today, in two queries.
 
@@ -86,7 +94,7 @@ def contract(db: Session, customer_id: int, today: dt.date) -> Contract | None:
         .order_by(order, Service.started_on, Service.id)
     )
     services = tuple(
-        ContractLine(row.kind, KINDS.get(row.kind, row.kind), row.plan, row.started_on, row.monthly_fee, row.tax_rate)
+        ContractLine(row.kind, KINDS.get(row.kind, row.kind), label(row), row.started_on, row.monthly_fee, row.tax_rate)
         for row in rows
     )
     return Contract(

@@ -4,7 +4,7 @@ It carries what the qualified-invoice rules ask for: the issuer's name and
 registration number (T + 13 digits), the period, the items with reduced-rate
 items marked, the subtotal and tax per rate (one rounding per rate, down), the
 recipient's name, the invoice number and the issue date. Japanese text uses the
-CID font HeiseiKakuGo-W5, which every PDF reader maps to a Japanese gothic face.
+embedded TrueType face of mypage.pdftext (BIZ UDGothic), so it reads the same everywhere.
 The output is deterministic (reportlab's invariant mode fixes the creation date
 and document ID), so the same invoice always gives the same bytes.
 """
@@ -13,14 +13,28 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from mypage.billing.statements import REDUCED_RATE, Statement, period_range, yen
 from mypage.jptime import format_date
-from mypage.pdftext import FONT
-from mypage.pdftext import wrap as _wrap
+from mypage.pdftext import FONT, register
 from mypage.settings import Branding, get_settings
 
 WIDTH, HEIGHT = A4
@@ -29,22 +43,23 @@ LINE = 17
 REDUCED_MARK = "※"
 REDUCED_NOTE = f"{REDUCED_MARK}は軽減税率（{REDUCED_RATE}%）対象品目です。"
 ROUNDING_NOTE = "消費税額は税率ごとに合計した金額から算出し、1円未満を切り捨てています。"
-# Item table columns: (heading, right edge or left edge, align)
+# Item table columns: (heading, width); the items take what the others leave.
 COLUMNS = (
-    ("品目", MARGIN + 4, "left"),
-    ("数量", 330, "right"),
-    ("単価", 400, "right"),
-    ("金額（税抜）", 480, "right"),
-    ("税率", WIDTH - MARGIN - 4, "right"),
+    ("品目", WIDTH - 2 * MARGIN - 270),
+    ("数量", 50),
+    ("単価", 70),
+    ("金額（税抜）", 85),
+    ("税率", 65),
 )
-ITEM_WIDTH = 250
+TOTAL_WIDTHS = (130, 100, 80, 90)
+HEAD_COLOR = colors.Color(0.9, 0.93, 0.97)
 
 
 class _Writer:
-    """A canvas with a cursor that starts a new page when the next row would not fit."""
+    """The first page's canvas with a cursor moving down, for the head."""
 
     def __init__(self, canvas: Canvas, item: Statement) -> None:
-        self.canvas, self.item, self.y, self.page = canvas, item, HEIGHT - MARGIN, 1
+        self.canvas, self.item, self.y = canvas, item, HEIGHT - MARGIN
 
     def text(self, x: float, text: str, size: float = 10, align: str = "left", y: float | None = None):
         self.canvas.setFont(FONT, size)
@@ -61,31 +76,10 @@ class _Writer:
         self.canvas.setLineWidth(width)
         self.canvas.line(MARGIN, y, right, y)
 
-    def room(self, height: float) -> None:
-        if self.y - height < MARGIN + 40:
-            self.footer()
-            self.canvas.showPage()
-            self.page += 1
-            self.y = HEIGHT - MARGIN
-            self.text(MARGIN, f"請求書番号 {self.item.invoice_number}（続き）", 9)
-            self.y -= LINE * 1.5
-            self.table_head()
-
-    def footer(self) -> None:
-        self.text(WIDTH / 2, f"- {self.page} -", 8, "center", y=MARGIN / 2)
-
-    def table_head(self) -> None:
-        self.canvas.setFillColorRGB(0.9, 0.93, 0.97)
-        self.canvas.rect(MARGIN, self.y - 5, WIDTH - 2 * MARGIN, LINE, stroke=0, fill=1)
-        self.canvas.setFillColorRGB(0, 0, 0)
-        for heading, x, align in COLUMNS:
-            self.text(x, heading, 9, align)
-        self.y -= LINE
-
 
 def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     first, last = period_range(item.period)
-    w.text(WIDTH / 2, "請求書（適格請求書）", 18, "center")
+    w.text(WIDTH / 2, _title(item), 18, "center")
     w.y -= LINE * 2
     top = w.y
     w.text(MARGIN, f"{recipient} 様", 14)
@@ -117,26 +111,35 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     w.y -= LINE * 3
 
 
-def _items(w: _Writer, item: Statement) -> None:
-    w.table_head()
+def _paragraph(text: str, size: float = 9, align: int = TA_LEFT) -> Paragraph:
+    style = ParagraphStyle("cell", fontName=FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK", alignment=align)
+    return Paragraph(escape(text), style)
+
+
+_TABLE_STYLE = [
+    ("FONT", (0, 0), (-1, -1), FONT, 9),
+    ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+def _items(item: Statement) -> list:
+    """The items as a table whose heading row repeats on every page it runs onto."""
+    rows: list[list] = [[heading for heading, _ in COLUMNS]]
     for line in item.lines:
         label = f"{line.description} {REDUCED_MARK}" if line.reduced else line.description
-        wrapped = _wrap(label, 9, ITEM_WIDTH)
-        w.room(LINE * len(wrapped))
-        for value, (_, x, align) in zip(
-            (f"{line.quantity:,}", yen(line.unit_price), yen(line.amount), f"{line.tax_rate}%"),
-            COLUMNS[1:],
-            strict=True,
-        ):
-            w.text(x, value, 9, align)
-        for part in wrapped:
-            w.text(COLUMNS[0][1], part, 9)
-            w.y -= LINE
-        w.rule(0.25, below=w.y + LINE)
-    w.y -= LINE * 0.5
+        rows.append(
+            [_paragraph(label), f"{line.quantity:,}", yen(line.unit_price), yen(line.amount), f"{line.tax_rate}%"]
+        )
+    table = Table(rows, colWidths=[width for _, width in COLUMNS], repeatRows=1)
+    table.setStyle(TableStyle([*_TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), HEAD_COLOR)]))
+    flowables: list = [table, Spacer(0, LINE * 0.5)]
     if item.has_reduced:
-        w.text(MARGIN, REDUCED_NOTE, 8.5)
-        w.y -= LINE
+        flowables.append(_paragraph(REDUCED_NOTE, 8.5))
+    return flowables
 
 
 def _rate_rows(item: Statement) -> Iterator[tuple[str, ...]]:
@@ -146,27 +149,31 @@ def _rate_rows(item: Statement) -> Iterator[tuple[str, ...]]:
     yield "合計", yen(item.subtotal), yen(item.tax), yen(item.total)
 
 
-def _totals(w: _Writer, item: Statement) -> None:
-    w.room(LINE * (len(item.rates) + 4))
-    w.y -= LINE * 0.5
-    edges = (300, 390, 470, WIDTH - MARGIN - 4)
-    for heading, x in zip(("税率の区分", "対象金額（税抜）", "消費税額", "税込金額"), edges, strict=True):
-        w.text(x, heading, 9, "right")
-    w.rule(0.5)
-    w.y -= LINE
-    rows = list(_rate_rows(item))
-    for index, row in enumerate(rows):
-        if index == len(rows) - 1:
-            w.rule(0.5, below=w.y + LINE)
-        for value, x in zip(row, edges, strict=True):
-            w.text(x, value, 9.5, "right")
-        w.y -= LINE
-    w.y -= LINE * 0.5
-    w.text(MARGIN, ROUNDING_NOTE, 8.5)
+def _totals(item: Statement) -> list:
+    """The subtotal and tax per rate (one rounding per rate), kept on one page with the note under it."""
+    rows = [["税率の区分", "対象金額（税抜）", "消費税額", "税込金額"], *(list(row) for row in _rate_rows(item))]
+    table = Table(rows, colWidths=TOTAL_WIDTHS, hAlign="RIGHT")
+    table.setStyle(
+        TableStyle(
+            [*_TABLE_STYLE, ("ALIGN", (0, 0), (0, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black)]
+        )
+    )
+    return [KeepTogether([Spacer(0, LINE), table, Spacer(0, LINE * 0.5), _paragraph(ROUNDING_NOTE, 8.5)])]
+
+
+def _head_height(item: Statement, recipient: str, brand: Branding) -> float:
+    """How far down the first page the head reaches (it is drawn on the canvas; the table follows it)."""
+    writer = _Writer(Canvas(io.BytesIO(), pagesize=A4, initialFontName=FONT), item)
+    _head(writer, item, recipient, brand)
+    return HEIGHT - writer.y - LINE
 
 
 def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) -> bytes:
     """The qualified invoice of one statement, as PDF bytes; the same input gives the same bytes.
+
+    The head (addressee, issuer, total) is drawn on the first page; the items follow as a
+    reportlab platypus table that repeats its heading row on each further page, under the
+    line 「請求書番号 …（続き）」, and every page is numbered.
 
     Args:
         item: The statement, with its lines and per-rate totals.
@@ -177,20 +184,58 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
         The PDF file's bytes.
     """
     brand = brand or get_settings().branding
+    register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
-    canvas.setTitle(f"請求書（適格請求書）{item.label} {item.invoice_number}")
-    canvas.setAuthor(brand.name)
-    canvas.setCreator(brand.portal_name)
-    canvas.setSubject(f"{recipient} 様 {item.label}")
-    writer = _Writer(canvas, item)
-    _head(writer, item, recipient, brand)
-    _items(writer, item)
-    _totals(writer, item)
-    writer.footer()
-    canvas.showPage()
-    canvas.save()
+    width, bottom = WIDTH - 2 * MARGIN, MARGIN + 10
+    head = _head_height(item, recipient, brand)
+
+    def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        writer = _Writer(canvas, item)
+        _head(writer, item, recipient, brand)
+        _page_number(canvas, doc)
+
+    def later_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.setFont(FONT, 9)
+        canvas.drawString(MARGIN, HEIGHT - MARGIN, f"請求書番号 {item.invoice_number}（続き）")
+        _page_number(canvas, doc)
+
+    first = Frame(MARGIN, bottom, width, HEIGHT - head - bottom, id="first", leftPadding=0, rightPadding=0)
+    later = Frame(MARGIN, bottom, width, HEIGHT - MARGIN - LINE - bottom, id="later", leftPadding=0, rightPadding=0)
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        lang="ja-JP",
+        initialFontName=FONT,
+        title=f"{_title(item)}{item.label} {item.invoice_number}",
+        author=brand.name,
+        creator=brand.portal_name,
+        subject=f"{recipient} 様 {item.label}",
+        pageTemplates=[
+            PageTemplate("first", [first], onPage=first_page),
+            PageTemplate("later", [later], onPage=later_page),
+        ],
+    )
+    doc.build([NextPageTemplate("later"), *_correction(item), *_items(item), *_totals(item)])
     return buffer.getvalue()
+
+
+def _title(item: Statement) -> str:
+    return "請求書（適格請求書）【修正】" if item.is_correction else "請求書（適格請求書）"
+
+
+def _correction(item: Statement) -> list:
+    """A correction says which invoice it corrects and what changed, above its items."""
+    if not item.is_correction:
+        return []
+    text = f"修正：この請求書は請求書番号 {item.corrects} を修正するものです。修正内容：{item.correction_note}"
+    return [_paragraph(text, 9), Spacer(0, LINE * 0.5)]
+
+
+def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    canvas.setFont(FONT, 8)
+    canvas.drawCentredString(WIDTH / 2, MARGIN / 2, f"- {doc.page} -")
 
 
 def pdf_filename(item: Statement) -> str:

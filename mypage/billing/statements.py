@@ -104,6 +104,12 @@ class Statement:
     paid_on: dt.date | None
     lines: tuple[Line, ...]
     rates: tuple[RateTotal, ...]
+    # A correction (修正) names the invoice it corrects and what changed; it carries the earlier
+    # versions, oldest first, so that the subscriber sees and downloads them beside it.
+    corrects: str = ""
+    correction_note: str = ""
+    originals: tuple[Statement, ...] = ()
+    corrected_by: str = ""
 
     @property
     def subtotal(self) -> int:
@@ -119,6 +125,11 @@ class Statement:
     def total(self) -> int:
         """What the subscriber pays."""
         return self.subtotal + self.tax
+
+    @property
+    def is_correction(self) -> bool:
+        """Whether this invoice corrects an earlier one (修正)."""
+        return bool(self.corrects)
 
     @property
     def has_reduced(self) -> bool:
@@ -141,7 +152,7 @@ def rate_totals(lines: Iterable[Line]) -> tuple[RateTotal, ...]:
     )
 
 
-def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date) -> Statement:
+def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date, numbers: dict[int, str]) -> Statement:
     lines = tuple(Line(r.description, r.quantity, r.unit_price, r.amount, r.tax_rate) for r in rows)
     return Statement(
         id=invoice.id,
@@ -156,6 +167,8 @@ def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date) ->
         paid_on=invoice.paid_on,
         lines=lines,
         rates=rate_totals(lines),
+        corrects=numbers.get(invoice.corrects_id, "") if invoice.corrects_id else "",
+        correction_note=invoice.correction_note,
     )
 
 
@@ -171,7 +184,36 @@ def _with_lines(db: Session, invoices: Sequence[Invoice], today: dt.date) -> lis
     )
     for row in db.exec(query):
         by_invoice[row.invoice_id].append(row)
-    return [_statement(invoice, by_invoice[invoice.id], today) for invoice in invoices]
+    numbers = {invoice.id: invoice.invoice_number for invoice in invoices}
+    missing = {i.corrects_id for i in invoices if i.corrects_id is not None and i.corrects_id not in numbers}
+    if missing:
+        numbers.update(db.exec(select(Invoice.id, Invoice.invoice_number).where(Invoice.id.in_(missing))).all())
+    return [_statement(invoice, by_invoice[invoice.id], today, numbers) for invoice in invoices]
+
+
+def _current():
+    """Invoices that no correction replaces: the versions whose totals count."""
+    newer = sa.orm.aliased(Invoice)
+    return ~sa.exists().where(newer.corrects_id == Invoice.id)
+
+
+def _with_originals(db: Session, customer_id: int, items: list[Statement], today: dt.date) -> list[Statement]:
+    """Attach to each correction the versions it replaces (two more queries, only when there are corrections)."""
+    periods = {item.period for item in items if item.is_correction}
+    if not periods:
+        return items
+    query = (
+        select(Invoice)
+        .where(Invoice.customer_id == customer_id, Invoice.period.in_(periods), sa.not_(_current()))
+        .order_by(Invoice.revision)
+    )
+    earlier: dict[str, list[Statement]] = defaultdict(list)
+    for original in _with_lines(db, db.exec(query).all(), today):
+        earlier[original.period].append(original)
+    return [
+        dataclasses.replace(item, originals=tuple(earlier[item.period])) if item.is_correction else item
+        for item in items
+    ]
 
 
 def statements(
@@ -194,23 +236,27 @@ def statements(
     Returns:
         The statements with their lines and totals, in two queries.
     """
-    query = select(Invoice).where(Invoice.customer_id == customer_id)
+    query = select(Invoice).where(Invoice.customer_id == customer_id, _current())
     if year is not None:
         query = query.where(Invoice.period.startswith(f"{year:04d}-"))
     query = query.order_by(Invoice.period.desc())
     if limit is not None:
         query = query.limit(limit)
-    return _with_lines(db, db.exec(query).all(), today)
+    return _with_originals(db, customer_id, _with_lines(db, db.exec(query).all(), today), today)
 
 
 def statement(db: Session, customer_id: int, invoice_id: int, today: dt.date) -> Statement | None:
     """One statement, only if it belongs to the customer; None otherwise, whoever owns it."""
     invoice = db.exec(select(Invoice).where(Invoice.id == invoice_id, Invoice.customer_id == customer_id)).first()
-    return _with_lines(db, [invoice], today)[0] if invoice else None
+    if invoice is None:
+        return None
+    item = _with_lines(db, [invoice], today)[0]
+    newer = db.exec(select(Invoice.invoice_number).where(Invoice.corrects_id == invoice.id)).first()
+    return dataclasses.replace(item, corrected_by=newer) if newer else item
 
 
 def latest(db: Session, customer_id: int, today: dt.date) -> Statement | None:
-    """The newest statement: this month's bill at a glance."""
+    """The newest statement (the corrected one, when it was corrected): this month's bill at a glance."""
     found = statements(db, customer_id, today, limit=1)
     return found[0] if found else None
 
@@ -248,6 +294,8 @@ def statement_csv(item: Statement, recipient: str) -> bytes:
     writer.writerow(["ご請求明細", item.label])
     writer.writerow(["お客様名", recipient])
     writer.writerow(["請求書番号", item.invoice_number])
+    if item.is_correction:
+        writer.writerow(["修正", f"請求書番号 {item.corrects} を修正", item.correction_note])
     writer.writerow(["発行日", item.issued_on.isoformat()])
     writer.writerow(["お支払期限", item.due_on.isoformat()])
     writer.writerow(["お支払方法", item.payment_method])

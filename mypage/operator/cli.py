@@ -227,6 +227,8 @@ def codes_issue(
                 written = True
     except CustomerError as error:
         raise click.ClickException(f"--{error.field}: {error.message}") from None
+    except letters.FontMissing as error:
+        raise click.ClickException(f"{error}; no code was issued") from None
     except OSError as error:
         raise click.ClickException(f"--letters: cannot write {path} ({error.strerror}); no code was issued") from None
     except sa.exc.SQLAlchemyError as error:
@@ -262,20 +264,26 @@ def codes_issue(
 
 @main.group("import")
 def import_group() -> None:
-    """CSV files from the billing system (UTF-8 or Shift_JIS)."""
+    """CSV files from the billing system (UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP)."""
 
 
-def _import(kind: str, path: Path, encoding: str | None, as_json: bool) -> None:
+def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run: bool = False) -> None:
     from mypage.models import utcnow
     from mypage.operator import importer
+    from mypage.operator.service_import import import_services
 
     data = path.read_bytes()
+    bar = _ProgressBar()
     try:
-        with db.session() as session:
+        with db.session() as session, bar:
             if kind == "customers":
-                summary = importer.import_customers(session, data, utcnow(), encoding)
+                summary = importer.import_customers(session, data, utcnow(), encoding, progress=bar)
+            elif kind == "services":
+                summary = import_services(session, data, encoding, progress=bar)
             else:
-                summary = importer.import_bills(session, data, encoding)
+                summary = importer.import_bills(session, data, encoding, progress=bar)
+            if dry_run:
+                session.rollback()
     except importer.ImportFailed as error:
         for problem in error.errors:
             click.echo(str(problem), err=True)
@@ -284,18 +292,49 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool) -> None:
     except sa.exc.SQLAlchemyError as error:
         raise _database_error(error) from None
     if as_json:
-        _print_json(summary.as_dict())
+        _print_json({**summary.as_dict(), "dry_run": dry_run} if dry_run else summary.as_dict())
         return
     counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
     lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
+    if summary.corrected:
+        counts += f", {summary.corrected} corrected (修正)"
     click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
+    if dry_run:
+        click.echo("dry run: the file is valid; nothing was written", err=True)
+
+
+class _ProgressBar:
+    """A progress bar on a terminal while the rows of a long file are checked (not when piped)."""
+
+    LONG = 5000
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.LONG or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="checking rows", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 _ENCODING = click.option(
     "--encoding",
-    type=click.Choice(["utf-8", "shift_jis", "cp932"], case_sensitive=False),
+    type=click.Choice(["utf-8", "shift_jis", "cp932", "euc-jp", "iso-2022-jp"], case_sensitive=False),
     help="The file's encoding; detected when not given (Shift_JIS is read as Windows' CP932).",
 )
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Check the file and print the summary; write nothing.")
 _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 
@@ -304,25 +343,40 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary 
 @_FILE
 @_ENCODING
 @_JSON
-def import_customers(file: Path, encoding: str | None, as_json: bool) -> None:
+@_DRY_RUN
+def import_customers(file: Path, encoding: str | None, as_json: bool, dry_run: bool) -> None:
     """Add or update customers (by customer_number).
 
     Columns: customer_number, name, kana, email, postal_code, address, phone.
     """
-    _import("customers", file, encoding, as_json)
+    _import("customers", file, encoding, as_json, dry_run)
 
 
 @import_group.command("bills")
 @_FILE
 @_ENCODING
 @_JSON
-def import_bills(file: Path, encoding: str | None, as_json: bool) -> None:
+@_DRY_RUN
+def import_bills(file: Path, encoding: str | None, as_json: bool, dry_run: bool) -> None:
     """Add or update invoices, one row per invoice line (by invoice_number, else customer and period).
 
     Columns: customer_number, period, invoice_number, issued_on, due_on, payment_method, status,
     description, quantity, unit_price, amount, tax_rate [, paid_on].
     """
-    _import("bills", file, encoding, as_json)
+    _import("bills", file, encoding, as_json, dry_run)
+
+
+@import_group.command("services")
+@_FILE
+@_ENCODING
+@_JSON
+@_DRY_RUN
+def import_services(file: Path, encoding: str | None, as_json: bool, dry_run: bool) -> None:
+    """Add or update contracted services, options and rented devices (by customer_number and name).
+
+    Columns: customer_number, kind, name, started_on, monthly_fee [, plan, ended_on, tax_rate].
+    """
+    _import("services", file, encoding, as_json, dry_run)
 
 
 # --- notice add ---------------------------------------------------------------------------------
@@ -366,6 +420,16 @@ def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_
         )
         return
     click.echo(notice.id)
+
+
+# --- the support desk: account, notice list|withdraw, audit export (support_cli.py) -------------
+
+from mypage.operator.support_cli import account_group, audit_group, notice_list, notice_withdraw  # noqa: E402
+
+main.add_command(account_group)
+main.add_command(audit_group)
+notice_group.add_command(notice_list)
+notice_group.add_command(notice_withdraw)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ tests can rely on them (all codes use security.CODE_ALPHABET):
 - registered: TV + internet with an active account; pays by クレジットカード.
 
 Dates are relative to today in Japan, so the data stays fresh, and deterministic for a
-given day. Loading is idempotent: rows are found by their natural keys (customer number,
-service plan, invoice period, code hash, notice title) and only missing ones are added.
+given day. Customers, services and bills go through the operator's CSV imports (as a
+billing system's files would), so the demo exercises the same code. Loading is
+idempotent: rows are found by their natural keys (customer number, service name,
+invoice period, code hash, notice title) and only missing bills are added.
 Two things follow the calendar on a later day: a bill that is no longer the newest is
 marked paid (as the bank transfer or card charge would), and the demo notices' windows
 move with today, so one stays expired and one stays in the future.
@@ -42,13 +44,15 @@ from mypage.models import (
     AuthCode,
     Customer,
     Invoice,
-    InvoiceLine,
     Notice,
     PaymentMethod,
     Service,
     utcnow,
 )
+from mypage.operator import importer
+from mypage.operator.csvfile import to_csv
 from mypage.operator.customers import store_auth_code
+from mypage.operator.service_import import SERVICE_COLUMNS, import_services
 from mypage.security import CODE_ALPHABET, format_auth_code, hash_password, hash_token
 from mypage.settings import Settings, get_settings
 
@@ -116,11 +120,11 @@ CUSTOMERS = (
             DemoService("option", "BSパック", 1000, dt.date(2019, 7, 1)),
             DemoService("option", "スターチャンネル", 2300, months_ago=8),
             # Food and drink are taxed at the reduced 8 % rate in Japan.
-            DemoService("option", "ミネラルウォーター定期便（12L×2本）", 1600, dt.date(2021, 5, 1), tax_rate=8),
-            DemoService("equipment", "STBレンタル（4K対応）", 500, dt.date(2016, 4, 1)),
+            DemoService("option", "ミネラルウォーター定期便(12L×2本)", 1600, dt.date(2021, 5, 1), tax_rate=8),
+            DemoService("equipment", "STBレンタル(4K対応)", 500, dt.date(2016, 4, 1)),
             DemoService("equipment", "モデムレンタル", 300, dt.date(2016, 4, 1)),
         ),
-        discounts=(("セット割引（テレビ・ネット・電話）", -1500),),
+        discounts=(("セット割引(テレビ・ネット・電話)", -1500),),
         calls=True,
     ),
     DemoCustomer(
@@ -174,7 +178,7 @@ CUSTOMERS = (
             DemoService("equipment", "STBレンタル", 400, dt.date(2021, 10, 1)),
             DemoService("equipment", "モデムレンタル", 300, dt.date(2021, 10, 1)),
         ),
-        discounts=(("セット割引（テレビ・ネット）", -1000),),
+        discounts=(("セット割引(テレビ・ネット)", -1000),),
         card=("Mastercard", "4444"),
         login_id="hanako01",
         password="Hakkoda8Ringo",
@@ -249,13 +253,15 @@ def load(db: Session, now: dt.datetime | None = None, settings: Settings | None 
         raise DemoRefused("the demo data is not loaded when MYPAGE_ENV=production")
     now = now or utcnow()
     today = jptime.today(now)
+    customers = _import_customers(db, now)
+    services = _import_services(db, customers, today)
+    _import_bills(db, customers, services, today, settings)
     report = []
     for spec in CUSTOMERS:
-        customer = _customer(db, spec, now)
+        customer = customers[spec.customer_number]
         _auth_code(db, customer, spec, now)
-        services = [_service(db, customer, service, today) for service in spec.services]
         if spec.bills:
-            _bills(db, customer, spec, services, today, settings)
+            _mark_paid(db, customer, today)
         if spec.card:
             _card(db, customer, spec, now)
         if spec.login_id:
@@ -270,22 +276,11 @@ def _one(db: Session, statement):
     return db.exec(statement).first()
 
 
-def _customer(db: Session, spec: DemoCustomer, now: dt.datetime) -> Customer:
-    customer = _one(db, select(Customer).where(Customer.customer_number == spec.customer_number))
-    if customer is None:
-        customer = Customer(
-            customer_number=spec.customer_number,
-            name=spec.name,
-            kana=spec.kana,
-            email=spec.email,
-            postal_code=spec.postal_code,
-            address=spec.address,
-            phone=spec.phone,
-            created_at=now,
-        )
-        db.add(customer)
-        db.flush()
-    return customer
+def _import_customers(db: Session, now: dt.datetime) -> dict[str, Customer]:
+    rows = [(c.customer_number, c.name, c.kana, c.email, c.postal_code, c.address, c.phone) for c in CUSTOMERS]
+    importer.import_customers(db, to_csv(importer.CUSTOMER_COLUMNS, rows), now)
+    numbers = [c.customer_number for c in CUSTOMERS]
+    return {c.customer_number: c for c in db.exec(select(Customer).where(Customer.customer_number.in_(numbers)))}
 
 
 def _auth_code(db: Session, customer: Customer, spec: DemoCustomer, now: dt.datetime) -> None:
@@ -298,21 +293,36 @@ def _auth_code(db: Session, customer: Customer, spec: DemoCustomer, now: dt.date
         store_auth_code(db, customer, spec.auth_code, now, expires_at=None, revoke_previous=False)
 
 
-def _service(db: Session, customer: Customer, spec: DemoService, today: dt.date) -> Service:
-    found = _one(db, select(Service).where(Service.customer_id == customer.id, Service.plan == spec.plan))
-    if found is not None:
-        return found
-    service = Service(
-        customer_id=customer.id,
-        kind=spec.kind,
-        plan=spec.plan,
-        started_on=spec.started_on or _month(today, -spec.months_ago),
-        monthly_fee=spec.monthly_fee,
-        tax_rate=spec.tax_rate,
-    )
-    db.add(service)
-    db.flush()
-    return service
+def _import_services(db: Session, customers: dict[str, Customer], today: dt.date) -> dict[str, list[Service]]:
+    """The demo's services through the services import; a start "months ago" stays as first loaded."""
+    ids = {customers[c.customer_number].id: c.customer_number for c in CUSTOMERS}
+    stored = {
+        (ids[s.customer_id], s.name): s.started_on
+        for s in db.exec(select(Service).where(Service.customer_id.in_(list(ids))))
+    }
+    rows = []
+    for spec in CUSTOMERS:
+        for service in spec.services:
+            started_on = stored.get((spec.customer_number, service.plan)) or (
+                service.started_on or _month(today, -service.months_ago)
+            )
+            rows.append(
+                (
+                    spec.customer_number,
+                    service.kind,
+                    service.plan,
+                    started_on.isoformat(),
+                    service.monthly_fee,
+                    service.plan,
+                    "",
+                    service.tax_rate,
+                )
+            )
+    import_services(db, to_csv(SERVICE_COLUMNS, rows))
+    found: dict[str, list[Service]] = {number: [] for number in ids.values()}
+    for service in db.exec(select(Service).where(Service.customer_id.in_(list(ids))).order_by(Service.id)):
+        found[ids[service.customer_id]].append(service)
+    return found
 
 
 def _description(service: Service) -> str:
@@ -342,51 +352,77 @@ def _lines(spec: DemoCustomer, services: list[Service], first: dt.date) -> list[
     return lines
 
 
-def _bills(
+def bill_status(spec: DemoCustomer, is_newest: bool) -> str:
+    """A demo bill's status as first loaded: the newest is due, the older ones paid."""
+    return ("scheduled" if spec.payment_method == BANK else "unpaid") if is_newest else "paid"
+
+
+def restore_bills(db: Session, customers: dict[str, Customer], today: dt.date) -> None:
+    """Give the demo's bills the status they had when first loaded (what a walk through the demo paid)."""
+    newest = f"{_month(today, -1):%Y-%m}"
+    for spec in CUSTOMERS:
+        customer = customers.get(spec.customer_number)
+        if customer is None or not spec.bills:
+            continue
+        mine = Invoice.customer_id == customer.id
+        db.exec(
+            sa.update(Invoice)
+            .where(mine, Invoice.period == newest)
+            .values(status=bill_status(spec, True), paid_on=None)
+        )
+        db.exec(sa.update(Invoice).where(mine, Invoice.period < newest).values(status="paid", paid_on=Invoice.due_on))
+
+
+def _import_bills(
     db: Session,
-    customer: Customer,
-    spec: DemoCustomer,
-    services: list[Service],
+    customers: dict[str, Customer],
+    services: dict[str, list[Service]],
     today: dt.date,
     settings: Settings,
 ) -> None:
+    """The months of bills that are missing, through the bills import."""
     newest = f"{_month(today, -1):%Y-%m}"
-    have = {invoice.period: invoice for invoice in db.exec(select(Invoice).where(Invoice.customer_id == customer.id))}
-    for months_back in range(MONTHS_OF_BILLS, 0, -1):
-        first = _month(today, -months_back)
-        period = f"{first:%Y-%m}"
-        if period in have:
+    ids = [customers[c.customer_number].id for c in CUSTOMERS]
+    have = {(i.customer_id, i.period) for i in db.exec(select(Invoice).where(Invoice.customer_id.in_(ids)))}
+    rows = []
+    for spec in CUSTOMERS:
+        customer = customers[spec.customer_number]
+        if not spec.bills:
             continue
-        lines = _lines(spec, services, first)
-        if not lines:
-            continue
-        issued_on = _month(first, 1)
-        due_on = issued_on.replace(day=DUE_DAY)
-        is_newest = period == newest
-        invoice = Invoice(
-            customer_id=customer.id,
-            invoice_number=f"{settings.branding.short_name[:12]}-{customer.customer_number}-{first:%Y%m}",
-            period=period,
-            issued_on=issued_on,
-            due_on=due_on,
-            payment_method=spec.payment_method,
-            status=("scheduled" if spec.payment_method == BANK else "unpaid") if is_newest else "paid",
-            paid_on=None if is_newest else due_on,
-        )
-        db.add(invoice)
-        db.flush()
-        for position, (description, amount, rate) in enumerate(lines, start=1):
-            db.add(
-                InvoiceLine(
-                    invoice_id=invoice.id,
-                    position=position,
-                    description=description,
-                    unit_price=amount,
-                    amount=amount,
-                    tax_rate=rate,
+        for months_back in range(MONTHS_OF_BILLS, 0, -1):
+            first = _month(today, -months_back)
+            period = f"{first:%Y-%m}"
+            lines = [] if (customer.id, period) in have else _lines(spec, services[spec.customer_number], first)
+            issued_on = _month(first, 1)
+            due_on = issued_on.replace(day=DUE_DAY)
+            is_newest = period == newest
+            status = bill_status(spec, is_newest)
+            number = f"{settings.branding.short_name[:12]}-{customer.customer_number}-{first:%Y%m}"
+            for description, amount, rate in lines:
+                rows.append(
+                    (
+                        customer.customer_number,
+                        period,
+                        number,
+                        issued_on.isoformat(),
+                        due_on.isoformat(),
+                        spec.payment_method,
+                        status,
+                        description,
+                        1,
+                        amount,
+                        amount,
+                        rate,
+                        "" if is_newest else due_on.isoformat(),
+                    )
                 )
-            )
-    # A demo bill that is no longer the newest has since been paid on its due date.
+    if rows:
+        importer.import_bills(db, to_csv(importer.BILL_COLUMNS, rows))
+
+
+def _mark_paid(db: Session, customer: Customer, today: dt.date) -> None:
+    """A demo bill that is no longer the newest has since been paid on its due date."""
+    newest = f"{_month(today, -1):%Y-%m}"
     db.exec(
         sa.update(Invoice)
         .where(

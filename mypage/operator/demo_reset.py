@@ -1,8 +1,8 @@
 """`mypage demo --reset`: the demo back as on first load, so a walk through sign-up can start again.
 
-The demo customers are deleted with every row that hangs off them (accounts, sessions,
-tokens, codes, services, bills, the card on file, their own notices and read marks), and
-loaded afresh by `demo.load`: the three demo customers unregistered, the registered one
+Every row that hangs off the demo customers is deleted (accounts, sessions, tokens, codes,
+services, the card on file, their own notices and read marks), and the demo is loaded afresh
+by `demo.load`, whose imports are upserts: the three demo customers unregistered, the registered one
 with its shipped login, the codes of the README, 24 months of bills and the demo notices.
 
 The rows are found through the tables' foreign keys rather than a hand-kept list, so a
@@ -12,6 +12,10 @@ and login IDs) are removed, because the lockouts and throttles of the portal cou
 a reset demo must let the same customer try again; any other event pointing at a demo
 account keeps its row with the account unset, as when a stale registration is removed. The
 reset itself is recorded as a `demo_reset` event.
+
+Issued invoices are kept, as nothing may delete an invoice younger than 7 years (a database
+trigger refuses): the demo's bills come back through the import, which matches them by number,
+and the customer rows stay, refreshed by the customer import.
 
 Other customers (imported, added by hand) and notices that are not the demo's are left alone.
 """
@@ -23,14 +27,17 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from mypage import audit
-from mypage.models import Account, AuditEvent, Customer, Notice, utcnow
-from mypage.operator.demo import CUSTOMERS, NOTICES, DemoRefused, load
+from mypage import audit, jptime
+from mypage.models import Account, AuditEvent, Customer, Invoice, InvoiceLine, Notice, utcnow
+from mypage.operator import demo
+from mypage.operator.demo import CUSTOMERS, NOTICES, DemoRefused
 from mypage.settings import Settings, get_settings
 
 RESET_KIND = "demo_reset"
 # Tables whose rows outlive what they point at: the reference is unset instead.
 KEPT_TABLES = frozenset({AuditEvent.__tablename__})
+# Tables whose rows stay: invoices are kept for 7 years, and the customers they belong to with them.
+RETAINED_TABLES = frozenset({Customer.__tablename__, Invoice.__tablename__, InvoiceLine.__tablename__})
 
 
 def _single_key(table: sa.Table) -> sa.Column | None:
@@ -45,9 +52,11 @@ def _doomed_rows(db: Session, roots: dict[str, set]) -> dict[str, list[tuple[sa.
     for table in SQLModel.metadata.sorted_tables:
         if table.name in KEPT_TABLES:
             continue
-        if table.name in roots:
+        if table.name in roots and table.name not in RETAINED_TABLES:
             key = _single_key(table)
             conditions.setdefault(table.name, []).append((key, set(roots[table.name])))
+        if table.name in RETAINED_TABLES:
+            continue
         for foreign_key in table.foreign_keys:
             parents = doomed_keys.get(foreign_key.column.table.name)
             if not parents:
@@ -112,9 +121,14 @@ def reset(db: Session, now: dt.datetime | None = None, settings: Settings | None
         for column, values in conditions.get(table.name, []):
             if values:
                 db.exec(sa.delete(table).where(column.in_(values)))
+    demo.restore_bills(
+        db,
+        {c.customer_number: c for c in db.exec(select(Customer).where(Customer.id.in_(customer_ids)))},
+        jptime.today(now),
+    )
     db.flush()
     db.expunge_all()
-    report = load(db, now, settings)
+    report = demo.load(db, now, settings)
     audit.record(
         db,
         RESET_KIND,

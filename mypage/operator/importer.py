@@ -19,10 +19,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage.billing.statements import STATUS_LABELS
 from mypage.models import Customer, Invoice, InvoiceLine
+from mypage.operator import corrections
 from mypage.operator.csvfile import UTF8, ImportFailed, RowError, decode, records
 from mypage.operator.customers import CustomerInput, check
 
@@ -68,6 +70,7 @@ class Summary:
         unchanged: Rows that already matched the file.
         lines: Invoice lines written (bills only).
         encoding: The encoding the file was read with.
+        corrected: Issued invoices given a correction (修正) because the file changed them (bills only).
     """
 
     kind: str
@@ -76,10 +79,26 @@ class Summary:
     unchanged: int
     lines: int = 0
     encoding: str = UTF8
+    corrected: int = 0
 
     def as_dict(self) -> dict[str, int | str]:
-        """The summary for --json."""
-        return dataclasses.asdict(self)
+        """The summary for --json (corrected only for bills)."""
+        values = dataclasses.asdict(self)
+        if self.kind != "invoices":
+            values.pop("corrected")
+        return values
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_STEP = 1000
+
+
+def _counted(rows: Sequence, progress: Progress | None) -> Iterator:
+    """The rows, telling `progress(done, total)` every PROGRESS_STEP rows and at the end."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if progress is not None and (done % PROGRESS_STEP == 0 or done == len(rows)):
+            progress(done, len(rows))
 
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
@@ -106,7 +125,9 @@ def _customer_number(value: str) -> str | None:
 # --- customers ----------------------------------------------------------------------------------
 
 
-def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str | None = None) -> Summary:
+def import_customers(
+    db: Session, data: bytes, now: dt.datetime, encoding: str | None = None, progress: Progress | None = None
+) -> Summary:
     """Add or update the customers of a CSV file, or nothing at all if any row is wrong.
 
     Columns: customer_number, name (both required), kana, email, postal_code, address, phone.
@@ -118,6 +139,7 @@ def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str |
         data: The file's bytes.
         now: The time of the import (created_at of new customers).
         encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
 
     Returns:
         How many customers were created, updated and already up to date.
@@ -130,7 +152,7 @@ def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str |
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     checked: list[tuple[str, dict[str, str]]] = []
-    for line, record in rows:
+    for line, record in _counted(rows, progress):
         number = record["customer_number"]
         problem = _customer_number(number)
         if problem:
@@ -196,6 +218,16 @@ class _Row:
 
     def error(self, field: str, message: str) -> None:
         self.errors.append(RowError(self.line, field, message))
+
+    def customer(self, known: dict[str, Customer]) -> str:
+        """The row's customer number, noting an error unless it is one of the known customers'."""
+        number = self.record["customer_number"]
+        problem = _customer_number(number)
+        if problem:
+            self.error("customer_number", problem)
+        elif number not in known:
+            self.error("customer_number", f"no customer has the number {number}; import the customers first")
+        return number
 
     def value(self, field: str, parse: Callable[[str], object], default: object = None, required: bool = True):
         raw = self.record.get(field, "")
@@ -266,12 +298,7 @@ def _status(raw: str) -> str:
 
 def _bill_row(line: int, record: dict[str, str], known: dict[str, Customer], errors: list[RowError]) -> _BillRow:
     row = _Row(line, record, errors)
-    number = record["customer_number"]
-    problem = _customer_number(number)
-    if problem:
-        row.error("customer_number", problem)
-    elif number not in known:
-        row.error("customer_number", f"no customer has the number {number}; import the customers first")
+    number = row.customer(known)
     checked = _BillRow(
         line=line,
         customer_number=number,
@@ -385,7 +412,36 @@ def _match(
     return invoice or taken
 
 
-def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summary:
+def _insert(db: Session, new: list[tuple[dict, list[tuple]]]) -> int:
+    """Insert new invoices and their lines as multi-row statements (a large file is mostly new rows)."""
+    db.flush()
+    for chunk in _chunks(new):
+        db.execute(sa.insert(Invoice), [fields for fields, _ in chunk])
+    ids: dict[str, int] = {}
+    for chunk in _chunks([fields["invoice_number"] for fields, _ in new]):
+        ids.update(
+            (n, i)
+            for i, n in db.execute(select(Invoice.id, Invoice.invoice_number).where(Invoice.invoice_number.in_(chunk)))
+        )
+    rows = [
+        {
+            "invoice_id": ids[fields["invoice_number"]],
+            "position": position,
+            "description": description,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "amount": amount,
+            "tax_rate": tax_rate,
+        }
+        for fields, items in new
+        for position, description, quantity, unit_price, amount, tax_rate in items
+    ]
+    for chunk in _chunks(rows, CHUNK * 4):
+        db.execute(sa.insert(InvoiceLine), list(chunk))
+    return len(rows)
+
+
+def import_bills(db: Session, data: bytes, encoding: str | None = None, progress: Progress | None = None) -> Summary:
     """Add or update the invoices of a CSV file (one row per line), or nothing if any row is wrong.
 
     Columns: customer_number, period (YYYY-MM), invoice_number, issued_on, due_on (YYYY-MM-DD),
@@ -398,6 +454,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         db: The session; the caller commits (nothing is added when this raises).
         data: The file's bytes.
         encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
 
     Returns:
         How many invoices were created, updated and already up to date, and the lines written.
@@ -410,13 +467,17 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     has_paid_on = bool(rows) and "paid_on" in rows[0][1]
     errors: list[RowError] = []
     customers = _customers(db, (record["customer_number"] for _, record in rows))
-    bills = [_bill_row(line, record, customers, errors) for line, record in rows]
+    bills = [_bill_row(line, record, customers, errors) for line, record in _counted(rows, progress)]
     invoices = _group(bills, errors)
     if errors:
         raise ImportFailed(errors)
     stored = _existing_invoices(db, list(invoices), [c.id for c in customers.values()])
-    by_number = {i.invoice_number: i for i in stored}
-    by_period = {(i.customer_id, i.period): i for i in stored}
+    newest = corrections.heads(stored)
+    by_id = {i.id: i for i in stored}
+    # A number or a period names a document; what it is now is its newest version.
+    by_number = {i.invoice_number: newest[i.id] for i in stored}
+    by_period = {(i.customer_id, i.period): i for i in stored if newest[i.id] is i}
+    taken_numbers = set(by_number)
     matches: dict[str, Invoice | None] = {}
     claimed: dict[int, _BillRow] = {}
     for number, group in invoices.items():
@@ -434,7 +495,8 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
     if errors:
         raise ImportFailed(errors)
     old_lines = _existing_lines(db, [i.id for i in matches.values() if i is not None])
-    created = updated = unchanged = written = 0
+    created = updated = unchanged = corrected = 0
+    new: list[tuple[dict, list[tuple]]] = []
     for number, group in invoices.items():
         first, invoice = group[0], matches[number]
         fields = {
@@ -450,37 +512,39 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             fields["paid_on"] = first.paid_on
         items = [bill.item(position) for position, bill in enumerate(group, start=1)]
         if invoice is None:
-            invoice = Invoice(**fields)
-            db.add(invoice)
-            db.flush()
+            fields.setdefault("paid_on", None)
+            new.append(({**fields, "revision": 0, "corrects_id": None, "correction_note": ""}, items))
             created += 1
         else:
             old = [
                 (r.position, r.description, r.quantity, r.unit_price, r.amount, r.tax_rate)
                 for r in old_lines.get(invoice.id, [])
             ]
-            if old == items and all(getattr(invoice, name) == value for name, value in fields.items()):
-                unchanged += 1
+            # The file may keep calling a corrected invoice by its first number.
+            if by_number.get(number) is invoice:
+                fields["invoice_number"] = invoice.invoice_number
+            document = {name: fields[name] for name in ("invoice_number", *corrections.DOCUMENT_FIELDS)}
+            if old == items and all(getattr(invoice, name) == value for name, value in document.items()):
+                payment = {name: fields[name] for name in ("status", "paid_on") if name in fields}
+                if all(getattr(invoice, name) == value for name, value in payment.items()):
+                    unchanged += 1
+                else:
+                    for name, value in payment.items():
+                        setattr(invoice, name, value)
+                    db.add(invoice)
+                    updated += 1
                 continue
-            for name, value in fields.items():
-                setattr(invoice, name, value)
-            db.add(invoice)
-            for row in old_lines.get(invoice.id, []):
-                db.delete(row)
-            db.flush()
-            updated += 1
-        for position, description, quantity, unit_price, amount, tax_rate in items:
-            db.add(
-                InvoiceLine(
-                    invoice_id=invoice.id,
-                    position=position,
-                    description=description,
-                    quantity=quantity,
-                    unit_price=unit_price,
-                    amount=amount,
-                    tax_rate=tax_rate,
-                )
+            # Issued invoices are never rewritten: the change is a new invoice that corrects this one.
+            revision = invoice.revision + 1
+            what_changed = corrections.note(invoice, old, fields, items)
+            if fields["invoice_number"] == invoice.invoice_number:
+                root = corrections.root_number(invoice, by_id)
+                fields["invoice_number"] = corrections.correction_number(root, revision, taken_numbers)
+            taken_numbers.add(fields["invoice_number"])
+            fields.setdefault("paid_on", invoice.paid_on)
+            new.append(
+                ({**fields, "revision": revision, "corrects_id": invoice.id, "correction_note": what_changed}, items)
             )
-            written += 1
-    db.flush()
-    return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec)
+            corrected += 1
+    written = _insert(db, new)
+    return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec, corrected=corrected)

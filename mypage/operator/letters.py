@@ -18,10 +18,9 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session
 
@@ -29,13 +28,16 @@ from mypage import audit, jptime
 from mypage.jptime import format_date
 from mypage.models import Customer
 from mypage.operator.customers import CODE_VALID_DAYS, issue_auth_code
-from mypage.pdftext import FONT
+from mypage.pdftext import BOLD, FONT, FontMissing, register
 from mypage.pdftext import wrap as _wrap
 from mypage.routes import REGISTER
 from mypage.settings import Branding, get_settings
 
-# A fixed-width face with distinct glyphs for the code and the 文字見本 (a PDF base font).
-MONO = "Courier-Bold"
+# The code and the 文字見本: BIZ UDGothic's bold, whose half-width letters and digits are fixed-width
+# and told apart at a glance (embedded like every font of the letters).
+MONO = BOLD
+QR_FORM = "registration-qr"
+__all__ = ["FontMissing", "Letter", "issue", "letters_pdf", "spaced"]
 ISSUED = "code_issued"
 
 TITLE = "「マイページ」設定情報のお知らせ"
@@ -65,6 +67,7 @@ MARGIN = 50
 LINE = 16
 CODE_SIZE = 26
 ADDRESS_WIDTH = 250
+QR_SIZE = 78
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,13 +209,15 @@ def _code_box(page: _Page, letter: Letter) -> None:
     page.text(left, "②認証コード :", 12)
     code = spaced(letter.auth_code)
     page.text(value_x, code, CODE_SIZE, font=MONO)
-    # 大 / 小 / 数 under each character: Courier's advance is 0.6 em.
-    advance = 0.6 * CODE_SIZE
+    # 大 / 小 / 数 centred under each character, by the font's own advances.
     canvas.setFont(FONT, 8.5)
-    for index, char in enumerate(code):
+    x = value_x
+    for char in code:
+        advance = pdfmetrics.stringWidth(char, MONO, CODE_SIZE)
         mark = next((label for label, test in KIND_MARKS if test(char)), None)
         if mark:
-            canvas.drawCentredString(value_x + advance * (index + 0.5), page.y - 14, mark)
+            canvas.drawCentredString(x + advance / 2, page.y - 14, mark)
+        x += advance
     page.y -= LINE * 2.2
     if letter.valid_through:
         page.text(left, f"認証コードの有効期限：{format_date(letter.valid_through)}まで", 10)
@@ -245,7 +250,7 @@ def _cautions(page: _Page) -> None:
 def _how_to_register(page: _Page, brand: Branding, base_url: str) -> None:
     page.heading("ご登録方法")
     top = page.y
-    qr_size = 78
+    qr_size = QR_SIZE
     text_width = WIDTH - 2 * MARGIN - qr_size - 30
     steps = (
         "下記のURLから「マイページ」を開きます。",
@@ -263,16 +268,30 @@ def _how_to_register(page: _Page, brand: Branding, base_url: str) -> None:
     page.text(MARGIN + 28, base_url, 12, font=MONO)
     page.y -= LINE
     page.text(MARGIN + 28, DOMAIN_NOTE.format(domain=brand.mail_domain), 8.5)
-    _qr(page.canvas, base_url + REGISTER, WIDTH - MARGIN - qr_size, top - qr_size + 6, qr_size)
+    canvas = page.canvas
+    canvas.saveState()
+    canvas.translate(WIDTH - MARGIN - qr_size, top - qr_size + 6)
+    canvas.doForm(QR_FORM)
+    canvas.restoreState()
     page.y = min(page.y, top - qr_size) - LINE
 
 
-def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+def _qr_form(canvas: Canvas, url: str, size: float = QR_SIZE) -> None:
+    """The QR code of the registration page, drawn once as a form that every letter of the batch shows.
+
+    Its modules are drawn as plain rectangles: reportlab's graphics renderer would also set
+    its default font (Helvetica, never embedded) in the form.
+    """
     widget = QrCodeWidget(url, barLevel="M")
     left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    canvas.beginForm(QR_FORM, 0, 0, size, size)
+    canvas.scale(size / (right - left), size / (top - bottom))
+    canvas.translate(-left, -bottom)
+    for shape in widget.draw().contents:  # the white quiet zone, then the dark modules
+        if shape.fillColor is not None:
+            canvas.setFillColor(shape.fillColor)
+            canvas.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    canvas.endForm()
 
 
 def _hours(brand: Branding) -> str:
@@ -306,12 +325,15 @@ def letters_pdf(letters: Sequence[Letter], brand: Branding | None = None, base_u
     settings = get_settings()
     brand = brand or settings.branding
     base_url = (base_url or settings.base_url).rstrip("/")
+    register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP", initialFontName=FONT)
     # No code in the metadata: it is on the page only.
     canvas.setTitle(f"{TITLE}{SUBTITLE}")
     canvas.setAuthor(brand.name)
     canvas.setCreator(brand.portal_name)
+    if letters:
+        _qr_form(canvas, base_url + REGISTER)
     for letter in letters:
         page = _Page(canvas)
         _addresses(page, letter, brand)

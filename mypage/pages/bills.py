@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.components.corrections import correction_notice
 from mypage.components.layout import template
 from mypage.components.member import (
     back_home,
@@ -128,6 +129,7 @@ def statement_card(item, index) -> rx.Component:
                 ("お支払方法", item.payment_method),
                 ("請求書番号", item.invoice_number),
             ),
+            correction_notice(item),
             rx.el.details(
                 rx.el.summary(
                     "明細を見る",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.components.corrections import correction_notice
 from mypage.components.layout import BRAND, template
 from mypage.components.member import back_home, download_link, empty_state, facts, period_chooser
 from mypage.state.bills import BillsState
@@ -19,6 +20,7 @@ def invoice_item(item) -> rx.Component:
                 facts(
                     ("請求書番号", item.invoice_number), ("発行日", item.issued_on), ("ご請求金額（税込）", item.total)
                 ),
+                correction_notice(item),
                 spacing="2",
             ),
             download_link("PDFダウンロード", item.pdf_url, "PDFダウンロード（" + item.label + "）"),

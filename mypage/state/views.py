@@ -42,6 +42,17 @@ class RateRow:
 
 
 @dataclasses.dataclass
+class OriginalRow:
+    """An earlier version of a corrected invoice, still downloadable."""
+
+    invoice_number: str = ""
+    issued_on: str = ""
+    total: str = ""
+    pdf_url: str = ""
+    csv_url: str = ""
+
+
+@dataclasses.dataclass
 class StatementRow:
     """One month's statement with its lines, totals and download links."""
 
@@ -61,6 +72,8 @@ class StatementRow:
     rates: list[RateRow] = dataclasses.field(default_factory=list)
     csv_url: str = ""
     pdf_url: str = ""
+    correction: str = ""  # 修正: which invoice this corrects and what changed
+    originals: list[OriginalRow] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -139,6 +152,19 @@ def statement_row(item: statements.Statement) -> StatementRow:
         ],
         csv_url=statement_csv_url(item.id),
         pdf_url=invoice_pdf_url(item.id),
+        correction=f"請求書番号 {item.corrects} を修正しました。修正内容：{item.correction_note}"
+        if item.corrects
+        else "",
+        originals=[
+            OriginalRow(
+                o.invoice_number,
+                jptime.format_date(o.issued_on),
+                statements.yen(o.total),
+                invoice_pdf_url(o.id),
+                statement_csv_url(o.id),
+            )
+            for o in item.originals
+        ],
     )
 
 

@@ -32,6 +32,7 @@ def test_import_customers_then_bills_and_again(database_url, files):
         "unchanged": 0,
         "lines": 5,
         "encoding": "utf-8",
+        "corrected": 0,
     }
     after = counts(database_url)
     assert (after["customer"], after["invoice"], after["invoice_line"]) == (2, 3, 5)

@@ -255,31 +255,112 @@ def test_importing_bills_again_changes_nothing(with_customers):
     assert snapshot(dbs) == before
 
 
-def test_a_changed_invoice_gets_the_files_lines(with_customers):
+def test_a_changed_invoice_gets_a_correction_and_the_original_stays(with_customers):
     dbs = with_customers
     import_bills(dbs, BILLS.encode())
     dbs.commit()
+    before = snapshot(dbs)
     changed = f"""{BILL_HEADER},paid_on
 3000000001,2026-10,ACT-3000000001-202610,2026-11-01,2026-11-27,口座振替,paid,ACTテレビ,1,3000,3000,10,2026-11-27
 """
     summary = import_bills(dbs, changed.encode())
     dbs.commit()
-    assert (summary.created, summary.updated, summary.unchanged, summary.lines) == (0, 1, 0, 1)
-    invoice = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000001-202610")).one()
-    assert (invoice.status, invoice.paid_on) == ("paid", dt.date(2026, 11, 27))
-    lines = dbs.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    assert (summary.created, summary.updated, summary.unchanged, summary.corrected, summary.lines) == (0, 0, 0, 1, 1)
+    after = snapshot(dbs)
+    assert after[1][: len(before[1])] == before[1] and after[2][: len(before[2])] == before[2]  # nothing rewritten
+    original = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000001-202610")).one()
+    correction = dbs.exec(select(Invoice).where(Invoice.corrects_id == original.id)).one()
+    assert (correction.invoice_number, correction.revision, correction.period) == (
+        "ACT-3000000001-202610-R1",
+        1,
+        "2026-10",
+    )
+    assert (correction.status, correction.paid_on) == ("paid", dt.date(2026, 11, 27))
+    assert "削除: ミネラルウォーター定期便（2・¥1,600・8%）" in correction.correction_note
+    assert "削除: セット割引" in correction.correction_note
+    assert "ご請求金額（税込） ¥4,478 → ¥3,300" in correction.correction_note
+    lines = dbs.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == correction.id)).all()
     assert [(line.position, line.description) for line in lines] == [(1, "ACTテレビ")]
-    assert count(dbs, Invoice) == 3  # the others are left alone
+    assert count(dbs, Invoice) == 4  # the others are left alone
+    # The same file again changes nothing: it is compared with the correction.
+    again = import_bills(dbs, changed.encode())
+    assert (again.unchanged, again.corrected, again.lines) == (1, 0, 0)
+    # A further change corrects the correction.
+    third = import_bills(dbs, changed.replace("1,3000,3000,10", "1,3300,3300,10").encode())
+    dbs.commit()
+    assert third.corrected == 1
+    newest = dbs.exec(select(Invoice).where(Invoice.revision == 2)).one()
+    assert (newest.invoice_number, newest.corrects_id) == ("ACT-3000000001-202610-R2", correction.id)
 
 
-def test_an_invoice_is_matched_by_customer_and_period_when_renumbered(with_customers):
+def test_a_payment_status_alone_is_updated_in_place(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    paid = BILLS.replace("口座振替,scheduled", "口座振替,paid")
+    summary = import_bills(dbs, paid.encode())
+    dbs.commit()
+    assert (summary.updated, summary.corrected, summary.unchanged) == (1, 0, 2)
+    invoice = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000001-202610")).one()
+    assert invoice.status == "paid" and count(dbs, Invoice) == 3
+
+
+def test_an_invoice_renumbered_for_its_period_is_a_correction_under_the_new_number(with_customers):
     dbs = with_customers
     import_bills(dbs, BILLS.encode())
     dbs.commit()
     renumbered = BILLS.replace("ACT-3000000002-202610", "ACT-NEW-0001")
     summary = import_bills(dbs, renumbered.encode())
-    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
-    assert count(dbs, Invoice) == 3
+    assert (summary.created, summary.corrected, summary.unchanged) == (0, 1, 2)
+    correction = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-NEW-0001")).one()
+    assert correction.correction_note == "請求書番号 ACT-3000000002-202610 → ACT-NEW-0001"
+    assert count(dbs, Invoice) == 4
+    assert import_bills(dbs, renumbered.encode()).unchanged == 3
+
+
+def test_statements_show_the_correction_and_its_original(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    import_bills(dbs, BILLS.replace(",1,3000,3000,10", ",1,3300,3300,10").encode())
+    dbs.commit()
+    number = customer(dbs, "3000000001").id
+    shown = statements.statements(dbs, number, dt.date(2026, 11, 25))
+    assert [s.invoice_number for s in shown] == ["ACT-3000000001-202610-R1", "ACT-3000000001-202609-R1"]
+    newest = shown[0]
+    assert newest.corrects == "ACT-3000000001-202610" and "¥3,300" in newest.correction_note
+    assert [o.invoice_number for o in newest.originals] == ["ACT-3000000001-202610"]
+    assert newest.total == newest.originals[0].total + 330  # the totals shown are the corrected ones
+    original = statements.statement(dbs, number, newest.originals[0].id, dt.date(2026, 11, 25))
+    assert original.corrected_by == "ACT-3000000001-202610-R1"
+
+
+def test_nothing_deletes_an_invoice_younger_than_seven_years(with_customers):
+    dbs = with_customers
+    import_bills(dbs, BILLS.encode())
+    dbs.commit()
+    invoice = dbs.exec(select(Invoice)).first()
+    for statement in (
+        sa.delete(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id),
+        sa.update(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).values(amount=1),
+        sa.delete(Invoice).where(Invoice.id == invoice.id),
+    ):
+        with pytest.raises(sa.exc.DatabaseError, match="kept for 7 years"):
+            dbs.exec(statement)
+        dbs.rollback()
+    old = Invoice(
+        customer_id=invoice.customer_id,
+        invoice_number="OLD-1",
+        period="2010-01",
+        issued_on=dt.date(2010, 2, 1),
+        due_on=dt.date(2010, 2, 27),
+        payment_method="口座振替",
+        status="paid",
+    )
+    dbs.add(old)
+    dbs.commit()
+    dbs.exec(sa.delete(Invoice).where(Invoice.id == old.id))
+    dbs.commit()
+    assert dbs.get(Invoice, invoice.id) is not None
 
 
 BAD_BILL_ROWS = [

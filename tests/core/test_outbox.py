@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from mypage import mail, outbox
+from mypage import jptime, mail, outbox
 from mypage.operator import devpages
 from mypage.outbox import Piece
 from mypage.settings import get_settings
@@ -33,7 +33,7 @@ def test_a_sent_mail_reads_back_as_the_subscriber_reads_it(settings):
     assert read.pieces[:2] == [Piece("青森 太郎 様\n\n次のリンクを開いてください。\n"), Piece(link, link)]
     assert read.pieces[2].text.startswith("\n") and read.pieces[2].href == ""
     assert abs(read.sent_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
-    assert read.sent_at_text.endswith(f"{read.sent_at.astimezone(outbox.JST):%H:%M}")
+    assert read.sent_at_text == jptime.format_datetime(read.sent_at)
 
 
 def test_newest_first_even_within_one_second(settings):
