@@ -12,7 +12,7 @@ export PORT
 # The local test payment gateway that `make run` starts beside the portal.
 export MYPAGE_PAYMENT_GATEWAY_URL ?= http://localhost:$(GATEWAY_PORT)
 
-.PHONY: setup run dev test system-packages lint bench clean
+.PHONY: setup run dev test system-packages lint bench clean serve
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
@@ -26,11 +26,12 @@ $(VENV)/.installed: pyproject.toml
 	npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
 	test -x $@
 
-# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis.
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server
+# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis, nginx.
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server nginx
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! test -x /usr/sbin/nginx; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
@@ -50,6 +51,13 @@ dev: setup
 	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
 	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env dev
+
+# The production launch (no demo data, no test gateway): migrations, the frontend built into
+# MYPAGE_STATIC_DIR, MYPAGE_WORKERS backend workers on 127.0.0.1:MYPAGE_WORKER_PORT and the ports
+# after it, sharing state in Redis; nginx in front (deploy/README.md). Stops with Ctrl-C.
+serve: export MYPAGE_ENV ?= production
+serve: setup
+	$(BIN)/mypage serve
 
 test: setup system-packages
 	$(BIN)/lint-imports

@@ -1,5 +1,6 @@
 """Reflex configuration, from the MYPAGE_* settings (checked here, at start-up)."""
 
+import os
 import sys
 
 import reflex as rx
@@ -18,7 +19,8 @@ config = rx.Config(
     db_url=settings.database_url,
     redis_url=settings.redis_url,
     state_manager_mode="redis" if settings.redis_url else "memory",
-    frontend_port=settings.port,
+    # A backend worker of the production launch (`mypage serve`, `mypage worker`) has no frontend.
+    frontend_port=None if os.environ.get("MYPAGE_WORKER_ID") else settings.port,
     backend_port=settings.port,
     deploy_url=settings.base_url,
     api_url=settings.base_url,

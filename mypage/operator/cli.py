@@ -366,5 +366,11 @@ def notice_add(title: str, body: str, customer: str, starts: str, ends: str, as_
     click.echo(notice.id)
 
 
+# The production launch, housekeeping and deployment: serve, worker, build, nginx-site, purge.
+from mypage.operator import cli_production  # noqa: E402
+
+cli_production.register(main)
+
+
 if __name__ == "__main__":
     sys.exit(main())
