@@ -6,6 +6,7 @@ import sys
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from mypage import logs
 from mypage.settings import SettingsError, get_settings
 
 try:
@@ -13,6 +14,7 @@ try:
 except SettingsError as error:
     print(f"MyPage cannot start: {error}", file=sys.stderr)
     sys.exit(1)
+logs.configure(settings)
 
 config = rx.Config(
     app_name="mypage",

@@ -44,6 +44,9 @@ def main() -> None:
         get_settings()
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
+    from mypage import logs
+
+    logs.configure()
 
 
 @main.group("db")

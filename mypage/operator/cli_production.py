@@ -43,7 +43,7 @@ def serve(workers: int | None, no_build: bool) -> None:
     click.echo(
         f"{workers} worker(s) on 127.0.0.1:{ports[0]}–{ports[-1]}; static files in {settings.static_dir}", err=True
     )
-    launch.Supervisor(ports, echo=lambda line: click.echo(line, err=True)).run()
+    launch.Supervisor(ports).run()
 
 
 @click.command("worker")

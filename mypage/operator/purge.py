@@ -17,6 +17,7 @@ and no retention setting reaches them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from mypage.accounts import captcha, sessions
 from mypage.models import AuditEvent, CaptchaChallenge, EmailToken, UserSession, utcnow
 from mypage.settings import Settings, get_settings
 
+log = logging.getLogger("mypage.purge")
 GRACE = dt.timedelta(days=7)
 # What purge may never delete, whatever the settings say.
 INVOICE_RETENTION_YEARS = 7
@@ -69,9 +71,11 @@ def purge(db: Session, now: dt.datetime | None = None, settings: Settings | None
     tokens = delete(EmailToken).where(col(EmailToken.expires_at) < ended)
     captchas = delete(CaptchaChallenge).where(col(CaptchaChallenge.created_at) < now - captcha.LIFETIME)
     audit = delete(AuditEvent).where(col(AuditEvent.at) < now - dt.timedelta(days=settings.audit_retention_days))
-    return Purged(
+    purged = Purged(
         sessions=db.exec(dead_sessions).rowcount,
         tokens=db.exec(tokens).rowcount,
         captchas=db.exec(captchas).rowcount,
         audit_events=db.exec(audit).rowcount,
     )
+    log.info("purged %s", ", ".join(f"{k}={v}" for k, v in purged.as_dict().items()))
+    return purged

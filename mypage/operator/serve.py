@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mypage.settings import ROOT, Settings
+from mypage.settings import ROOT, Settings, get_settings
 
 log = logging.getLogger("mypage.serve")
 # How long a worker gets to finish its requests after SIGTERM before SIGKILL.
@@ -36,6 +36,8 @@ STOP_TIMEOUT = 20
 RESTART_DELAY, RESTART_DELAY_MAX = 1.0, 30.0
 # A worker that ran this long is healthy again: its next restart waits 1 second.
 HEALTHY_AFTER = 60.0
+# Prerendering the pages times out now and then on a busy machine: one more try.
+BUILD_ATTEMPTS = 2
 
 
 class LaunchRefused(RuntimeError):
@@ -80,9 +82,13 @@ def build_frontend(static_dir: Path, root: Path = ROOT) -> Path:
         RuntimeError: The build failed (its output is in the message).
     """
     command = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"]
-    done = subprocess.run(command, cwd=root, env=reflex_env(root), capture_output=True, text=True, check=False)
     built = root / ".web" / "build" / "client"
-    if done.returncode != 0 or not (built / "index.html").exists():
+    for attempt in range(1, BUILD_ATTEMPTS + 1):
+        done = subprocess.run(command, cwd=root, env=reflex_env(root), capture_output=True, text=True, check=False)
+        if done.returncode == 0 and (built / "index.html").exists():
+            break
+        log.warning("the frontend build failed (attempt %d of %d)", attempt, BUILD_ATTEMPTS)
+    else:
         raise RuntimeError(f"the frontend build failed:\n{(done.stdout + done.stderr)[-4000:]}")
     static_dir = static_dir.resolve()
     static_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -119,9 +125,15 @@ def worker_command(port: int) -> list[str]:
     ]
 
 
-def worker_env(port: int, root: Path = ROOT) -> dict[str, str]:
-    """A worker's environment: one granian process, and its port in MYPAGE_WORKER_ID for the logs."""
-    return {**reflex_env(root), "GRANIAN_WORKERS": "1", "MYPAGE_WORKER_ID": str(port)}
+def worker_env(port: int, root: Path = ROOT, settings: Settings | None = None) -> dict[str, str]:
+    """A worker's environment: one granian process, its port in MYPAGE_WORKER_ID for the logs.
+
+    With MYPAGE_LOG_FORMAT=json, Reflex writes its own and granian's lines as JSON objects too.
+    """
+    env = {**reflex_env(root), "GRANIAN_WORKERS": "1", "MYPAGE_WORKER_ID": str(port)}
+    if (settings or get_settings()).log_format == "json":
+        env["REFLEX_LOG_JSON"] = "1"
+    return env
 
 
 def exec_worker(port: int, root: Path = ROOT) -> None:
@@ -144,7 +156,7 @@ class Worker:
 class Supervisor:
     """Runs the workers, restarts one that dies, stops them all on SIGTERM or SIGINT."""
 
-    def __init__(self, ports: list[int], root: Path = ROOT, echo: Callable[[str], None] = print) -> None:
+    def __init__(self, ports: list[int], root: Path = ROOT, echo: Callable[[str], None] = log.info) -> None:
         self.workers = [Worker(port) for port in ports]
         self.root = root
         self.echo = echo

@@ -75,7 +75,8 @@ def stack(smtp_server) -> Stack:
     nginx_dir.mkdir()
     cert, key = st.self_signed_certificate(nginx_dir)
     https_port, http_port, first_worker = free_port(), free_port(), st.consecutive_ports(2)
-    url = f"https://localhost:{https_port}"
+    # Not "localhost": Reflex's client would then drop the port of the websocket's https URL.
+    url = f"https://127.0.0.1:{https_port}"
     host, smtp_port, _ = smtp_server
     with postgres_server() as database_url, redis_server() as redis_url:
         env = {k: v for k, v in os.environ.items() if k != "MYPAGE_CAPTCHA_TEST_MODE"}

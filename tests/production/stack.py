@@ -7,6 +7,7 @@ is left alone); nginx terminates TLS with a certificate made here.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import ssl
@@ -160,12 +161,8 @@ class Launch:
 
     def worker_pids(self) -> dict[int, int]:
         """The newest pid of each worker's port, from the supervisor's log lines."""
-        pids = {}
-        for line in self.log.read_text().splitlines():
-            if line.startswith("worker 127.0.0.1:") and "started (pid" in line:
-                port = int(line.split(":")[1].split()[0])
-                pids[port] = int(line.rsplit("pid ", 1)[1].rstrip(")"))
-        return pids
+        found = re.findall(r"worker 127\.0\.0\.1:(\d+) started \(pid (\d+)\)", self.log.read_text())
+        return {int(port): int(pid) for port, pid in found}
 
     def stop(self) -> None:
         """SIGTERM to the supervisor, which stops its workers."""

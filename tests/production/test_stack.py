@@ -6,6 +6,7 @@ ones restart processes.
 
 from __future__ import annotations
 
+import configparser
 import datetime as dt
 import hashlib
 import hmac
@@ -13,6 +14,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 import uuid
 
@@ -20,12 +23,14 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import select
 
 from mypage import routes
-from mypage.models import Account, AuditEvent, CaptchaChallenge, Customer
+from mypage.db import engine_for as db_engine
+from mypage.models import Account, AuditEvent, CaptchaChallenge, Customer, EmailToken
 from mypage.security import hash_password
 from mypage.settings import load
 from mypage.web import headers
-from tests.browser.support import wait_for_app
+from tests.browser.support import ROOT, wait_for_app
 from tests.member_data import invoices
+from tests.postgres import _bin as pg_bin
 from tests.production import stack as st
 from tests.support import mail_text
 
@@ -246,3 +251,96 @@ def test_a_logged_in_subscriber_keeps_the_session_and_what_was_typed_when_the_wo
     expect(page.get_by_role("heading", level=1, name="ご契約内容参照")).to_be_visible()
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
     st.wait_for(lambda: st.worker_healthy(worker), "the dead worker restarted", 180, stack.launch.log)
+
+
+def unit_command(name: str, port: int, tree) -> list[str]:
+    """A systemd unit's ExecStart, for this checkout: %i is the port, mypage is this Python's."""
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read(ROOT / "deploy" / "systemd" / name)
+    service = parser["Service"]
+    assert service["WorkingDirectory"] == "/srv/mypage" and service["EnvironmentFile"] == "/etc/mypage/mypage.env"
+    command = service["ExecStart"].replace("%i", str(port)).split()
+    assert command[0] == "/srv/mypage/.venv/bin/mypage"
+    return [sys.executable, "-m", "mypage.operator.cli", *command[1:]]
+
+
+def test_a_backup_restored_and_every_process_restarted_from_the_units_keep_accounts_sessions_and_verifications(
+    stack, context: BrowserContext
+):
+    # A logged-in subscriber, and a registration waiting for its e-mail to be verified.
+    account = new_account(stack, bills=1)
+    page = context.new_page()
+    log_in(stack, page, account)
+    token = uuid.uuid4().hex
+    with stack.db() as db:
+        pending = new_account(stack)
+        row = db.get(Account, pending.id)
+        row.status = "pending"
+        db.add(
+            EmailToken(
+                account_id=pending.id,
+                purpose="verify",
+                token_hash=hmac.new(st.SECRET.encode(), token.encode(), hashlib.sha256).hexdigest(),
+                email=row.email,
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=24),
+            )
+        )
+        db.commit()
+
+    # Backup as the guide says, then stop everything.
+    dump = stack.tree / "backup.dump"
+    done = subprocess.run(
+        [pg_bin("pg_dump"), "--format=custom", f"--file={dump}", stack.database_url.replace("+psycopg", "")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    stack.nginx.stop()
+    stack.launch.stop()
+
+    # Restore into a fresh database; the workers come back from the systemd units' commands on it.
+    restored_url = stack.database_url.rsplit("/", 1)[0] + "/restored"
+    with db_engine(stack.database_url).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("CREATE DATABASE restored")
+    done = subprocess.run(
+        [pg_bin("pg_restore"), "--no-owner", f"--dbname={restored_url.replace('+psycopg', '')}", str(dump)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    env = {**stack.env, "MYPAGE_DATABASE_URL": restored_url}
+    migrate = subprocess.run(
+        unit_command("mypage-migrate.service", 0, stack.tree), cwd=stack.tree, env=env, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    workers = []
+    try:
+        for port in stack.ports:
+            log = (stack.tree / f"unit-{port}.log").open("w")
+            workers.append(
+                subprocess.Popen(
+                    unit_command("mypage-worker@.service", port, stack.tree),
+                    cwd=stack.tree,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            )
+        stack.nginx.start()
+        stack.wait_healthy(timeout=180)
+
+        # The browser's session cookie still works: the session row came back with the backup.
+        page.goto(stack(routes.BILLS))
+        wait_for_app(page)
+        expect(page.get_by_role("heading", level=1, name="ご請求明細")).to_be_visible()
+        expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+        # The pending registration's mailed link still verifies it.
+        other = context.new_page()
+        other.goto(stack(f"{routes.VERIFY}?token={token}"))
+        wait_for_app(other)
+        other.get_by_role("button", name="メールアドレスを認証する").click()
+        expect(other.get_by_text("✔ アカウントを認証しました。")).to_be_visible()
+    finally:
+        for process in workers:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in workers:
+            process.wait(timeout=30)
