@@ -12,15 +12,25 @@ export PORT
 # The local test payment gateway that `make run` starts beside the portal.
 export MYPAGE_PAYMENT_GATEWAY_URL ?= http://localhost:$(GATEWAY_PORT)
 
-.PHONY: setup run dev test system-packages lint bench clean serve
+.PHONY: setup run dev test system-packages lint bench clean serve lock
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package, transitive ones included, at the version and hashes of requirements.lock;
+# then the portal itself (editable, no dependencies of its own to resolve).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change of pyproject.toml's dependencies: the lock file again, with hashes (uv's resolver).
+UV_VERSION := 0.9.30
+lock: setup
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 \
+	  -o requirements.lock
 
 .tools/node_modules/.bin/bun:
 	npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)

@@ -9,6 +9,7 @@ never sent back to the browser (the code boxes keep their own values).
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
@@ -47,6 +48,19 @@ def _new_captcha() -> tuple[str, str]:
     with db.session() as session:
         challenge_id, png = captcha.new_challenge(session)
     return challenge_id, captcha.data_url(png)
+
+
+def _captcha_open(challenge_id: str) -> bool:
+    with db.session() as session:
+        return captcha.is_open(session, challenge_id)
+
+
+def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
+    """Put values into the form's fields that are still empty; what was typed stays."""
+    return rx.call_script(
+        f"Object.entries({json.dumps(values)}).forEach(([id, v]) => {{"
+        "const e = document.getElementById(id); if (e && !e.value) e.value = v; });"
+    )
 
 
 def _prepare(form: Registration, captcha_id: str, ip: str):
@@ -113,8 +127,11 @@ class RegisterState(rx.State):
     async def _refresh_captcha(self) -> None:
         self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
 
+    def _shown_values(self) -> dict[str, str]:
+        return {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+
     def _fill_form(self) -> list[rx.event.EventSpec]:
-        values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+        values = self._shown_values()
         return [rx.set_value(field_id(name), values[name]) for name in _SHOWN] + [
             rx.set_value(field_id(name), "") for name in _CLEARED
         ]
@@ -126,8 +143,12 @@ class RegisterState(rx.State):
             self.errors, self.form_error = dict(BLANK), ""
         else:
             self.attempt += 1
+        keep = not self._keep_errors and await asyncio.to_thread(_captcha_open, self._captcha_id)
         self._keep_errors = False
         self._prepared = None
+        if keep:
+            # A reconnect (Reflex runs on_load again) or a return: the image and whatever is typed stay.
+            return _fill_empty({field_id(n): v for n, v in self._shown_values().items()})
         await self._refresh_captcha()
         return self._fill_form()
 
