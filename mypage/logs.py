@@ -74,3 +74,5 @@ def configure(settings: Settings | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("mypage").setLevel(settings.log_level)
+    # Alembic tells every plugin it loads at INFO (each worker checks the schema at start).
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))

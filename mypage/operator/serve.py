@@ -36,8 +36,8 @@ STOP_TIMEOUT = 20
 RESTART_DELAY, RESTART_DELAY_MAX = 1.0, 30.0
 # A worker that ran this long is healthy again: its next restart waits 1 second.
 HEALTHY_AFTER = 60.0
-# Prerendering the pages times out now and then on a busy machine: one more try.
-BUILD_ATTEMPTS = 2
+# Prerendering the pages times out now and then on a busy machine: try again.
+BUILD_ATTEMPTS = 3
 
 
 class LaunchRefused(RuntimeError):

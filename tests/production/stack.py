@@ -86,14 +86,20 @@ def nginx_main_conf(folder: Path, site: Path) -> Path:
     return conf
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def https_get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
-    """GET over TLS without checking the self-signed certificate; (status, headers, body)."""
+    """GET over TLS without checking the self-signed certificate, nor following redirects; (status, headers, body)."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
     try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

@@ -79,11 +79,14 @@ def test_every_worker_is_healthy_and_nginx_keeps_health_to_itself(stack):
 
 def test_static_files_carry_the_portals_security_headers_and_cache_rules(stack):
     settings = load(stack.env)
-    for path in (routes.LOGIN, routes.HOME, routes.BILLS + "/", routes.FAQ):
+    for path in (routes.LOGIN, routes.HOME + "/", routes.BILLS + "/", routes.FAQ + "/", "/notices/12"):
         status, got, _ = st.https_get(stack(path))
         assert status == 200, path
         for name, value in headers.security_headers(path, settings):
             assert got.get(name) == value, (path, name, got.get(name))
+    # A page's folder answers with its trailing slash, as Reflex's own server does.
+    status, got, _ = st.https_get(stack(routes.BILLS))
+    assert status == 301 and got["Location"] == routes.BILLS + "/"
     status, got, body = st.https_get(stack("/"))
     asset = re.search(rb'(/assets/[^"]+\.js)', body).group(1).decode()
     status, got, _ = st.https_get(stack(asset))
