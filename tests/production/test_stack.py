@@ -32,7 +32,7 @@ from tests.browser.support import ROOT, wait_for_app
 from tests.member_data import invoices
 from tests.postgres import _bin as pg_bin
 from tests.production import stack as st
-from tests.support import mail_text
+from tests.support import free_port, mail_text
 
 PASSWORD = "Kumo2024Sora"
 
@@ -254,6 +254,30 @@ def test_a_logged_in_subscriber_keeps_the_session_and_what_was_typed_when_the_wo
     expect(page.get_by_role("heading", level=1, name="ご契約内容参照")).to_be_visible()
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
     st.wait_for(lambda: st.worker_healthy(worker), "the dead worker restarted", 180, stack.launch.log)
+
+
+def test_health_answers_503_naming_redis_when_redis_is_down(stack):
+    port = free_port()
+    env = {**stack.env, "MYPAGE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    log = (stack.tree / "health-worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mypage.operator.cli", "worker", "--port", str(port)],
+        cwd=stack.tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        answer = {}
+
+        def answered() -> bool:
+            status, _, body = st.https_get(f"http://127.0.0.1:{port}/_health")
+            answer.update(status=status, body=json.loads(body))
+            return True
+
+        st.wait_for(answered, "the worker answering /_health", 180, stack.tree / "health-worker.log", worker)
+        assert answer["status"] == 503
+        assert answer["body"] == {"status": False, "db": True, "redis": False}
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
 
 
 def unit_command(name: str, port: int, tree) -> list[str]:
