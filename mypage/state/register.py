@@ -143,14 +143,19 @@ class RegisterState(rx.State):
             self.errors, self.form_error = dict(BLANK), ""
         else:
             self.attempt += 1
-        keep = not self._keep_errors and await asyncio.to_thread(_captcha_open, self._captcha_id)
+        reopened = self._keep_errors
+        keep = not reopened and await asyncio.to_thread(_captcha_open, self._captcha_id)
         self._keep_errors = False
         self._prepared = None
+        values = {field_id(n): v for n, v in self._shown_values().items()}
         if keep:
-            # A reconnect (Reflex runs on_load again) or a return: the image and whatever is typed stay.
-            return _fill_empty({field_id(n): v for n, v in self._shown_values().items()})
+            # A reconnect (Reflex runs on_load again, maybe on another worker): the image and what is typed stay.
+            return _fill_empty(values)
         await self._refresh_captcha()
-        return self._fill_form()
+        if reopened:
+            return self._fill_form()
+        # A first visit, or a tab whose state was lost: what is typed stays; only the old image's answer goes.
+        return [_fill_empty(values), rx.set_value(field_id(CAPTCHA), "")]
 
     @rx.event
     async def change_captcha(self):
