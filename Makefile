@@ -12,26 +12,36 @@ export PORT
 # The local test payment gateway that `make run` starts beside the portal.
 export MYPAGE_PAYMENT_GATEWAY_URL ?= http://localhost:$(GATEWAY_PORT)
 
-.PHONY: setup run dev test system-packages pdf-font lint bench clean
+.PHONY: setup run dev test system-packages pdf-font lint bench clean serve lock
 
 setup: $(VENV)/.installed .tools/node_modules/.bin/bun
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package, transitive ones included, at the version and hashes of requirements.lock;
+# then the portal itself (editable, no dependencies of its own to resolve).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change of pyproject.toml's dependencies: the lock file again, with hashes (uv's resolver).
+UV_VERSION := 0.9.30
+lock: setup
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 \
+	  -o requirements.lock
 
 .tools/node_modules/.bin/bun:
 	npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
 	test -x $@
 
-# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis.
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server fonts-morisawa-bizud-gothic
+# Debian packages the tests drive: Chromium (with CJK fonts), poppler (PDF text), PostgreSQL, Redis, nginx, the PDF font.
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql redis-server nginx fonts-morisawa-bizud-gothic
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
 	    || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	    || ! test -f $(PDF_FONT); then \
+	    || ! test -x /usr/sbin/nginx || ! test -f $(PDF_FONT); then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
@@ -61,6 +71,13 @@ dev: setup pdf-font
 	$(BIN)/python -m testgateway --port $(GATEWAY_PORT) & gateway=$$!; \
 	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/reflex run --env dev
+
+# The production launch (no demo data, no test gateway): migrations, the frontend built into
+# MYPAGE_STATIC_DIR, MYPAGE_WORKERS backend workers on 127.0.0.1:MYPAGE_WORKER_PORT and the ports
+# after it, sharing state in Redis; nginx in front (deploy/README.md). Stops with Ctrl-C.
+serve: export MYPAGE_ENV ?= production
+serve: setup pdf-font
+	$(BIN)/mypage serve
 
 test: setup system-packages
 	$(BIN)/lint-imports

@@ -1,10 +1,12 @@
 """Reflex configuration, from the MYPAGE_* settings (checked here, at start-up)."""
 
+import os
 import sys
 
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from mypage import logs
 from mypage.settings import SettingsError, get_settings
 
 try:
@@ -12,6 +14,7 @@ try:
 except SettingsError as error:
     print(f"MyPage cannot start: {error}", file=sys.stderr)
     sys.exit(1)
+logs.configure(settings)
 
 # The invoices' and letters' embedded Japanese font must be installed (mypage/pdftext.py).
 from mypage.pdftext import FontMissing, register  # noqa: E402
@@ -27,7 +30,8 @@ config = rx.Config(
     db_url=settings.database_url,
     redis_url=settings.redis_url,
     state_manager_mode="redis" if settings.redis_url else "memory",
-    frontend_port=settings.port,
+    # A backend worker of the production launch (`mypage serve`, `mypage worker`) has no frontend.
+    frontend_port=None if os.environ.get("MYPAGE_WORKER_ID") else settings.port,
     backend_port=settings.port,
     deploy_url=settings.base_url,
     api_url=settings.base_url,

@@ -12,11 +12,15 @@ address); `ip` is the client address it came from.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage.models import AuditEvent, utcnow
+
+# Every event also goes to the log stream (mypage.logs), with its fields.
+_log = logging.getLogger("mypage.audit")
 
 
 def record(
@@ -35,6 +39,7 @@ def record(
     )
     db.add(event)
     db.flush()
+    _log.info(kind, extra={"account_id": account_id, "subject": event.subject, "ip": event.ip, "detail": event.detail})
     return event
 
 

@@ -70,6 +70,13 @@ class Settings:
     payment_gateway_url: str = "http://localhost:3001"
     payment_gateway_secret: str = DEV_GATEWAY_SECRET
     branding: Branding = dataclasses.field(default_factory=Branding)
+    # The production launch (`mypage serve`, deploy/): issue 11.
+    workers: int = dataclasses.field(default_factory=lambda: default_workers())
+    worker_port: int = 8001
+    static_dir: Path = ROOT / "var" / "static"
+    log_format: str = "text"
+    log_level: str = "INFO"
+    audit_retention_days: int = 400
 
     @property
     def is_production(self) -> bool:
@@ -92,6 +99,14 @@ class Settings:
         """The one origin the websocket and forms accept."""
         parsed = urlparse(self.base_url)
         return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def default_workers() -> int:
+    """Backend workers by default: one per CPU core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _text(environ: dict[str, str], name: str) -> str | None:
@@ -210,7 +225,35 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         payment_gateway_url=gateway_url.rstrip("/"),
         payment_gateway_secret=gateway_secret or DEV_GATEWAY_SECRET,
         branding=_branding(environ),
+        **_production(environ),
     )
+
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Invoices are kept 7 years (法人税法): the audit trail may go sooner, but never before a year.
+MIN_AUDIT_RETENTION_DAYS = 90
+
+
+def _production(environ: dict[str, str]) -> dict:
+    """The settings of the production launch: workers, ports, static files, logs, retention."""
+    log_format = (_text(environ, "MYPAGE_LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(f"MYPAGE_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
+    log_level = (_text(environ, "MYPAGE_LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"MYPAGE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+    static = _text(environ, "MYPAGE_STATIC_DIR")
+    return {
+        "workers": _integer(environ, "MYPAGE_WORKERS", default_workers(), 1, 64),
+        "worker_port": _integer(environ, "MYPAGE_WORKER_PORT", 8001, 1024, 65535 - 64),
+        "static_dir": Path(static) if static else Settings.static_dir,
+        "log_format": log_format,
+        "log_level": log_level,
+        "audit_retention_days": _integer(
+            environ, "MYPAGE_AUDIT_RETENTION_DAYS", 400, MIN_AUDIT_RETENTION_DAYS, 100 * 365
+        ),
+    }
 
 
 @functools.cache

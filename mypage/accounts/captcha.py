@@ -93,3 +93,16 @@ def check(db: Session, challenge_id: str | None, answer: str | None, now: dt.dat
         return True
     stored = db.get(CaptchaChallenge, challenge_id)
     return stored is not None and secrets.compare_digest(stored.answer_hash, _answer_hash(challenge_id, answer))
+
+
+def is_open(db: Session, challenge_id: str | None, now: dt.datetime | None = None) -> bool:
+    """Whether a challenge can still be answered: unused and not expired.
+
+    A tab that reconnects (Reflex runs the page's on_load again, on whichever worker)
+    keeps such a challenge, so that the answer already typed stays right.
+    """
+    if not challenge_id:
+        return False
+    row = db.get(CaptchaChallenge, challenge_id)
+    now = now or utcnow()
+    return row is not None and row.used_at is None and row.created_at > now - LIFETIME

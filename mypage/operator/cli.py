@@ -44,6 +44,9 @@ def main() -> None:
         get_settings()
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
+    from mypage import logs
+
+    logs.configure()
 
 
 @main.group("db")
@@ -430,6 +433,11 @@ main.add_command(account_group)
 main.add_command(audit_group)
 notice_group.add_command(notice_list)
 notice_group.add_command(notice_withdraw)
+
+# The production launch, housekeeping and deployment: serve, worker, build, nginx-site, purge.
+from mypage.operator import cli_production  # noqa: E402
+
+cli_production.register(main)
 
 
 if __name__ == "__main__":

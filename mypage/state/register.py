@@ -9,6 +9,7 @@ never sent back to the browser (the code boxes keep their own values).
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
@@ -48,6 +49,19 @@ def _new_captcha() -> tuple[str, str]:
     with db.session() as session:
         challenge_id, png = captcha.new_challenge(session)
     return challenge_id, captcha.data_url(png)
+
+
+def _captcha_open(challenge_id: str) -> bool:
+    with db.session() as session:
+        return captcha.is_open(session, challenge_id)
+
+
+def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
+    """Put values into the form's fields that are still empty; what was typed stays."""
+    return rx.call_script(
+        f"Object.entries({json.dumps(values)}).forEach(([id, v]) => {{"
+        "const e = document.getElementById(id); if (e && !e.value) e.value = v; });"
+    )
 
 
 def _prepare(form: Registration, captcha_id: str, ip: str):
@@ -109,8 +123,11 @@ class RegisterState(rx.State):
     async def _refresh_captcha(self) -> None:
         self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
 
+    def _shown_values(self) -> dict[str, str]:
+        return {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+
     def _fill_form(self) -> list[rx.event.EventSpec]:
-        values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+        values = self._shown_values()
         return [rx.set_value(field_id(name), values[name]) for name in _SHOWN] + [
             rx.set_value(field_id(name), "") for name in _CLEARED
         ]
@@ -122,10 +139,19 @@ class RegisterState(rx.State):
             self.errors, self.form_error = dict(BLANK), ""
         else:
             self.attempt += 1
+        reopened = self._keep_errors
+        keep = not reopened and await asyncio.to_thread(_captcha_open, self._captcha_id)
         self._keep_errors = False
         self._prepared = None
+        values = {field_id(n): v for n, v in self._shown_values().items()}
+        if keep:
+            # A reconnect (Reflex runs on_load again, maybe on another worker): the image and what is typed stay.
+            return _fill_empty(values)
         await self._refresh_captcha()
-        return self._fill_form()
+        if reopened:
+            return self._fill_form()
+        # A first visit, or a tab whose state was lost: what is typed stays; only the old image's answer goes.
+        return [_fill_empty(values), rx.set_value(field_id(CAPTCHA), "")]
 
     @rx.event
     async def change_captcha(self):

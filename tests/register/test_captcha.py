@@ -69,3 +69,13 @@ def test_new_challenges_purge_day_old_ones(dbs, challenge):
 
 def test_each_image_is_different(dbs):
     assert captcha.new_challenge(dbs, T0)[1] != captcha.new_challenge(dbs, T0)[1]
+
+
+def test_a_challenge_is_open_until_answered_or_expired(dbs, challenge):
+    challenge_id = challenge[0]
+    assert captcha.is_open(dbs, challenge_id, T0 + dt.timedelta(minutes=9))
+    assert not captcha.is_open(dbs, challenge_id, T0 + captcha.LIFETIME + dt.timedelta(seconds=1))
+    assert not captcha.is_open(dbs, "no-such-challenge", T0)
+    assert not captcha.is_open(dbs, "", T0)
+    captcha.check(dbs, challenge_id, "1234", T0)
+    assert not captcha.is_open(dbs, challenge_id, T0)
