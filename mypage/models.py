@@ -116,6 +116,7 @@ class Invoice(SQLModel, table=True):
     payment_method: str = Field(max_length=30)
     status: str = Field(max_length=16)  # unpaid | paid | scheduled
     paid_on: dt.date | None = None
+    paid_method: str = Field(default="", max_length=60)  # how it was paid, when not by its payment_method
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -194,3 +195,16 @@ class CaptchaChallenge(SQLModel, table=True):
     answer_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
+
+
+class Payment(SQLModel, table=True):
+    """A bill paid online: one per invoice (so a bill cannot be paid twice), one per gateway charge."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", unique=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    amount: int  # yen, tax included
+    method: str = Field(max_length=60)
+    charge_id: str = Field(max_length=100, unique=True)
+    paid_at: dt.datetime = Field(default_factory=utcnow)

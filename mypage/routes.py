@@ -15,6 +15,7 @@ BILLS = "/bills"
 INVOICES = "/invoices"
 CARD = "/card"
 CARD_RETURN = "/card/return"  # where the payment gateway sends the subscriber back
+BILL_PAY_RETURN = "/bills/pay/return"  # where the gateway's payment page sends the subscriber back
 ACCOUNT_SETTINGS = "/account"
 NOTICES = "/notices"
 NOTICE_DETAIL = "/notices/[notice_id]"
@@ -29,5 +30,6 @@ SESSION_START = f"{API_PREFIX}/session/start"
 SESSION_END = f"{API_PREFIX}/session/end"
 INVOICE_PDF = f"{API_PREFIX}/invoice"
 STATEMENT_CSV = f"{API_PREFIX}/statement"
+RECEIPT_PDF = f"{API_PREFIX}/receipt"
 
 MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)

@@ -82,6 +82,27 @@ class _Writer:
         self.y -= LINE
 
 
+def issuer(w: _Writer, brand: Branding) -> None:
+    """The operator's name, address, phone and registration number, right-aligned from the cursor down."""
+    for text, size in (
+        (brand.name, 11),
+        (brand.address, 9),
+        (f"TEL {brand.phone}", 9),
+        (f"登録番号：{brand.registration_number}", 9.5),
+    ):
+        w.text(WIDTH - MARGIN, text, size, "right")
+        w.y -= LINE
+
+
+def document(buffer: io.BytesIO, title: str, brand: Branding) -> Canvas:
+    """An A4 canvas with the document's title and the operator as author; invariant, so the bytes repeat."""
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
+    canvas.setTitle(title)
+    canvas.setAuthor(brand.name)
+    canvas.setCreator(brand.portal_name)
+    return canvas
+
+
 def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     first, last = period_range(item.period)
     w.text(WIDTH / 2, "請求書（適格請求書）", 18, "center")
@@ -100,14 +121,7 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
         w.text(MARGIN, f"{label}：{value}", 9.5)
         w.y -= LINE
     bottom, w.y = w.y, top
-    for text, size in (
-        (brand.name, 11),
-        (brand.address, 9),
-        (f"TEL {brand.phone}", 9),
-        (f"登録番号：{brand.registration_number}", 9.5),
-    ):
-        w.text(WIDTH - MARGIN, text, size, "right")
-        w.y -= LINE
+    issuer(w, brand)
     w.y = min(bottom, w.y) - LINE * 0.5
     w.canvas.setLineWidth(1.2)
     w.canvas.rect(MARGIN, w.y - 12, WIDTH - 2 * MARGIN, 30, stroke=1, fill=0)
@@ -177,10 +191,7 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
     """
     brand = brand or get_settings().branding
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
-    canvas.setTitle(f"請求書（適格請求書）{item.label} {item.invoice_number}")
-    canvas.setAuthor(brand.name)
-    canvas.setCreator(brand.portal_name)
+    canvas = document(buffer, f"請求書（適格請求書）{item.label} {item.invoice_number}", brand)
     canvas.setSubject(f"{recipient} 様 {item.label}")
     writer = _Writer(canvas, item)
     _head(writer, item, recipient, brand)

@@ -109,6 +109,12 @@ class Statement:
     paid_on: dt.date | None
     lines: tuple[Line, ...]
     rates: tuple[RateTotal, ...]
+    paid_method: str = ""  # how a paid bill was paid: its payment method, or the online payment's
+
+    @property
+    def payable(self) -> bool:
+        """Whether the subscriber can pay it online (お支払い): unpaid, with something to pay."""
+        return self.status == "unpaid" and self.total > 0
 
     @property
     def subtotal(self) -> int:
@@ -161,6 +167,7 @@ def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date) ->
         paid_on=invoice.paid_on,
         lines=lines,
         rates=rate_totals(lines),
+        paid_method=(invoice.paid_method or invoice.payment_method) if invoice.status == "paid" else "",
     )
 
 

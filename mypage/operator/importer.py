@@ -448,6 +448,10 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
         }
         if has_paid_on or first.status != "paid":
             fields["paid_on"] = first.paid_on
+        if invoice is not None and invoice.paid_method:
+            # Paid online (mypage.billing.billpay): the billing system may not know yet; paid stays paid.
+            fields.pop("status")
+            fields.pop("paid_on", None)
         items = [bill.item(position) for position, bill in enumerate(group, start=1)]
         if invoice is None:
             invoice = Invoice(**fields)

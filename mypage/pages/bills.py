@@ -15,6 +15,8 @@ from mypage.components.member import (
     section_heading,
     status_badge,
 )
+from mypage.components.payment import paid_details, pay_button, pay_message
+from mypage.state.bill_pay import PayState
 from mypage.state.bills import BillsState
 
 BAR_HEIGHT = 30  # px per month: a horizontal bar per month stays readable at 375 px
@@ -128,6 +130,8 @@ def statement_card(item, index) -> rx.Component:
                 ("お支払方法", item.payment_method),
                 ("請求書番号", item.invoice_number),
             ),
+            pay_button(item),
+            paid_details(item),
             rx.el.details(
                 rx.el.summary(
                     "明細を見る",
@@ -151,11 +155,12 @@ def statement_card(item, index) -> rx.Component:
     )
 
 
-@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load, member=True)
+@template(route=routes.BILLS, title="ご請求明細", on_load=[BillsState.load, PayState.load], member=True)
 def bills_page() -> rx.Component:
     """ご請求明細."""
     return rx.vstack(
         heading("ご請求明細"),
+        pay_message(),
         rx.cond(
             BillsState.statements.length() > 0,
             rx.vstack(

@@ -7,7 +7,7 @@ import dataclasses
 from mypage import notices, routes
 from mypage.billing import contract, statements
 from mypage.home import datetime_label
-from mypage.web.downloads import invoice_pdf_url, statement_csv_url
+from mypage.web.downloads import invoice_pdf_url, receipt_pdf_url, statement_csv_url
 
 
 @dataclasses.dataclass
@@ -19,6 +19,8 @@ class BillSummary:
     due_on: str = ""
     status: str = ""
     status_kind: str = ""
+    id: int = 0
+    payable: bool = False
 
 
 @dataclasses.dataclass
@@ -62,6 +64,10 @@ class StatementRow:
     rates: list[RateRow] = dataclasses.field(default_factory=list)
     csv_url: str = ""
     pdf_url: str = ""
+    payable: bool = False
+    paid_on: str = ""
+    paid_method: str = ""
+    receipt_url: str = ""
 
 
 @dataclasses.dataclass
@@ -101,6 +107,8 @@ def bill_summary(item: statements.Statement) -> BillSummary:
         statements.date_label(item.due_on),
         item.status_label,
         status_kind(item.status, item.status_label),
+        item.id,
+        item.payable,
     )
 
 
@@ -140,6 +148,10 @@ def statement_row(item: statements.Statement) -> StatementRow:
         ],
         csv_url=statement_csv_url(item.id),
         pdf_url=invoice_pdf_url(item.id),
+        payable=item.payable,
+        paid_on=statements.date_label(item.paid_on) if item.status == "paid" else "",
+        paid_method=item.paid_method,
+        receipt_url=receipt_pdf_url(item.id) if item.status == "paid" else "",
     )
 
 

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from mypage import db, routes
 from mypage.accounts import sessions
-from mypage.billing import invoices, statements
+from mypage.billing import invoices, receipts, statements
 from mypage.home import today_in_japan
 from mypage.models import Account, Customer
 
@@ -56,7 +56,7 @@ def session_account_id(request: Request) -> int | None:
 
 
 def download_routes(account_of: AccountOf) -> list[Route]:
-    """The two download routes.
+    """The download routes: invoice PDF, statement CSV, receipt PDF.
 
     Args:
         account_of: Gives the logged-in account's id from a request's session cookie, or None.
@@ -88,7 +88,18 @@ def download_routes(account_of: AccountOf) -> list[Route]:
             ),
         )
 
+    def receipt_pdf(request: Request) -> Response:
+        return _serve(
+            request,
+            lambda item, name: (
+                _attachment(receipts.receipt_pdf(item, f"{name} 様"), "application/pdf", receipts.pdf_filename(item))
+                if item.status == "paid" and item.paid_on
+                else _not_found()
+            ),
+        )
+
     return [
+        Route(routes.RECEIPT_PDF + "/{invoice_id:int}", receipt_pdf, methods=["GET"]),
         Route(routes.INVOICE_PDF + "/{invoice_id:int}", invoice_pdf, methods=["GET"]),
         Route(routes.STATEMENT_CSV + "/{invoice_id:int}", statement_csv, methods=["GET"]),
     ]
@@ -102,3 +113,8 @@ def invoice_pdf_url(invoice_id: int) -> str:
 def statement_csv_url(invoice_id: int) -> str:
     """Where a statement's CSV is downloaded."""
     return f"{routes.STATEMENT_CSV}/{invoice_id}"
+
+
+def receipt_pdf_url(invoice_id: int) -> str:
+    """Where a paid bill's 領収書 is downloaded."""
+    return f"{routes.RECEIPT_PDF}/{invoice_id}"
