@@ -28,6 +28,8 @@ class Customer(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     phone: str = Field(default="", max_length=30)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    company: str = Field(default="", max_length=100)  # a business subscriber: bills are addressed to it (御中)
+    department: str = Field(default="", max_length=100)
 
 
 class AuthCode(SQLModel, table=True):

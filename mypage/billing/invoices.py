@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from mypage.billing.statements import REDUCED_RATE, Statement, date_label, period_range, yen
+from mypage.billing.statements import REDUCED_RATE, Addressee, Statement, addressee, date_label, period_range, yen
 from mypage.pdftext import FONT
 from mypage.pdftext import wrap as _wrap
 from mypage.settings import Branding, get_settings
@@ -108,7 +108,7 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     w.text(WIDTH / 2, "請求書（適格請求書）", 18, "center")
     w.y -= LINE * 2
     top = w.y
-    w.text(MARGIN, f"{recipient} 様", 14)
+    w.text(MARGIN, recipient, 14)
     w.rule(1, right=WIDTH / 2 - 10)
     w.y -= LINE * 1.6
     for label, value in (
@@ -178,21 +178,22 @@ def _totals(w: _Writer, item: Statement) -> None:
     w.text(MARGIN, ROUNDING_NOTE, 8.5)
 
 
-def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) -> bytes:
+def invoice_pdf(item: Statement, recipient: str | Addressee, brand: Branding | None = None) -> bytes:
     """The qualified invoice of one statement, as PDF bytes; the same input gives the same bytes.
 
     Args:
         item: The statement, with its lines and per-rate totals.
-        recipient: The customer's name (the invoice's addressee).
+        recipient: The customer's name (a person, 様), or their Addressee (a company, 御中).
         brand: The issuing operator; the configured one by default.
 
     Returns:
         The PDF file's bytes.
     """
     brand = brand or get_settings().branding
+    recipient = addressee(recipient).line
     buffer = io.BytesIO()
     canvas = document(buffer, f"請求書（適格請求書）{item.label} {item.invoice_number}", brand)
-    canvas.setSubject(f"{recipient} 様 {item.label}")
+    canvas.setSubject(f"{recipient} {item.label}")
     writer = _Writer(canvas, item)
     _head(writer, item, recipient, brand)
     _items(writer, item)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from mypage.billing.invoices import LINE, MARGIN, WIDTH, _Writer, document, issuer
-from mypage.billing.statements import REDUCED_RATE, Statement, date_label, yen
+from mypage.billing.statements import REDUCED_RATE, Addressee, Statement, addressee, date_label, yen
 from mypage.settings import Branding, get_settings
 
 CARD = "クレジットカード決済"
@@ -32,12 +32,12 @@ def by_card(item: Statement) -> bool:
     return item.paid_method.startswith("クレジットカード")
 
 
-def receipt_pdf(item: Statement, recipient: str, brand: Branding | None = None) -> bytes:
+def receipt_pdf(item: Statement, recipient: str | Addressee, brand: Branding | None = None) -> bytes:
     """The receipt of a paid bill.
 
     Args:
         item: A paid statement.
-        recipient: The payer as the receipt addresses them (name and 様, or company and 御中).
+        recipient: The payer's name (a person, 様), or their Addressee (a company, 御中).
         brand: The issuing operator; the configured one by default.
 
     Returns:
@@ -58,7 +58,7 @@ def receipt_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
     w.y -= LINE
     w.text(WIDTH - MARGIN, f"発行日（お支払日）：{date_label(item.paid_on)}", 9.5, "right")
     w.y -= LINE * 2
-    w.text(MARGIN, recipient, 14)
+    w.text(MARGIN, addressee(recipient).line, 14)
     w.rule(1, right=WIDTH / 2 + 40)
     w.y -= LINE * 2.5
     canvas.setLineWidth(1.2)

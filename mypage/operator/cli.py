@@ -305,7 +305,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary 
 def import_customers(file: Path, encoding: str | None, as_json: bool) -> None:
     """Add or update customers (by customer_number).
 
-    Columns: customer_number, name, kana, email, postal_code, address, phone.
+    Columns: customer_number, name, kana, email, postal_code, address, phone, company, department.
     """
     _import("customers", file, encoding, as_json)
 

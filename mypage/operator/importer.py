@@ -30,7 +30,7 @@ CHUNK = 500
 MAX_YEN = 999_999_999  # fits PostgreSQL's integer column with room to spare
 
 CUSTOMER_REQUIRED = ("customer_number", "name")
-CUSTOMER_COLUMNS = (*CUSTOMER_REQUIRED, "kana", "email", "postal_code", "address", "phone")
+CUSTOMER_COLUMNS = (*CUSTOMER_REQUIRED, "kana", "email", "postal_code", "address", "phone", "company", "department")
 BILL_REQUIRED = (
     "customer_number",
     "period",
@@ -109,7 +109,8 @@ def _customer_number(value: str) -> str | None:
 def import_customers(db: Session, data: bytes, now: dt.datetime, encoding: str | None = None) -> Summary:
     """Add or update the customers of a CSV file, or nothing at all if any row is wrong.
 
-    Columns: customer_number, name (both required), kana, email, postal_code, address, phone.
+    Columns: customer_number, name (both required), kana, email, postal_code, address, phone,
+    company and department (a business subscriber, whose bills are addressed to it with 御中).
     A column the file leaves out keeps its stored value; an empty cell empties it.
     No authentication code is issued here (see `mypage codes issue`).
 

@@ -7,6 +7,7 @@ import reflex as rx
 from mypage import routes, styles
 from mypage.components.layout import BRAND, heading, template
 from mypage.components.member import back_home, download_link, empty_state, facts, period_chooser
+from mypage.components.year_download import year_downloads
 from mypage.state.bills import BillsState
 
 
@@ -49,6 +50,7 @@ def invoices_page() -> rx.Component:
                     rx.foreach(BillsState.statements, invoice_item),
                     style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem", "width": "100%"},
                 ),
+                year_downloads(),
                 spacing="4",
                 width="100%",
             ),
