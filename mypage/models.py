@@ -30,6 +30,7 @@ class Customer(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     company: str = Field(default="", max_length=100)  # a business subscriber: bills are addressed to it (御中)
     department: str = Field(default="", max_length=100)
+    paperless_since: dt.datetime | None = None  # Web明細: no paper statements since then
 
 
 class AuthCode(SQLModel, table=True):
@@ -62,6 +63,7 @@ class Account(SQLModel, table=True):
     lockouts: int = 0
     locked_until: dt.datetime | None = None
     password_changed_at: dt.datetime = Field(default_factory=utcnow)
+    bill_mail: bool = True  # ご請求額確定のお知らせ by mail; the subscriber may turn it off
 
 
 class UserSession(SQLModel, table=True):
@@ -119,6 +121,8 @@ class Invoice(SQLModel, table=True):
     status: str = Field(max_length=16)  # unpaid | paid | scheduled
     paid_on: dt.date | None = None
     paid_method: str = Field(default="", max_length=60)  # how it was paid, when not by its payment_method
+    # Imported as new: its ご請求額確定のお知らせ is not sent yet (mypage.billing.billmail).
+    mail_pending: bool = Field(default=False, index=True)
 
 
 class InvoiceLine(SQLModel, table=True):

@@ -15,6 +15,7 @@ BILLS = "/bills"
 INVOICES = "/invoices"
 CARD = "/card"
 CARD_RETURN = "/card/return"  # where the payment gateway sends the subscriber back
+BILL_SETTINGS = "/bills/settings"  # Web明細・お知らせ設定
 BILL_PAY_RETURN = "/bills/pay/return"  # where the gateway's payment page sends the subscriber back
 ACCOUNT_SETTINGS = "/account"
 NOTICES = "/notices"
@@ -33,4 +34,4 @@ STATEMENT_CSV = f"{API_PREFIX}/statement"
 RECEIPT_PDF = f"{API_PREFIX}/receipt"
 YEAR_ZIP = f"{API_PREFIX}/year"
 
-MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)
+MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES, BILL_SETTINGS)

@@ -281,12 +281,32 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool) -> None:
         raise click.ClickException(f"{count} error{'s' if count > 1 else ''} in {path}; nothing was written") from None
     except sa.exc.SQLAlchemyError as error:
         raise _database_error(error) from None
+    mails = _bill_mails() if kind == "bills" else None
+    mails = mails if mails and (mails.sent or mails.failed) else None  # reported when a mail was due
     if as_json:
-        _print_json(summary.as_dict())
-        return
-    counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
-    lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
-    click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
+        _print_json({**summary.as_dict(), **({"mails": mails.as_dict()} if mails else {})})
+    else:
+        counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
+        lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
+        click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
+        if mails:
+            click.echo(f"bill mails: {mails.sent} sent, {mails.skipped} without a mail, {len(mails.failed)} failed")
+    if mails and mails.failed:
+        for failure in mails.failed:
+            click.echo(str(failure), err=True)
+        raise click.ClickException(
+            f"{len(mails.failed)} bill mail(s) not sent; the bills are imported, and the next import sends them"
+        )
+
+
+def _bill_mails():
+    """ご請求額確定のお知らせ for the new bills, after the import's commit."""
+    from mypage.billing import billmail
+
+    try:
+        return billmail.send_pending(db.session)
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
 
 
 _ENCODING = click.option(
@@ -321,6 +341,47 @@ def import_bills(file: Path, encoding: str | None, as_json: bool) -> None:
     description, quantity, unit_price, amount, tax_rate [, paid_on].
     """
     _import("bills", file, encoding, as_json)
+
+
+# --- export paperless ---------------------------------------------------------------------------
+
+
+@main.group("export")
+def export_group() -> None:
+    """Lists for the billing system."""
+
+
+@export_group.command("paperless")
+@click.option(
+    "--since", default="", metavar="YYYY-MM-DD", help="Only customers who chose Web明細 on or after this day (Japan)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def export_paperless(since: str, as_json: bool) -> None:
+    """The customers who chose Web明細 (no paper statements), as CSV: customer_number, name, paperless_since."""
+    import datetime as dt
+
+    from mypage.billing import preferences
+    from mypage.home import JST
+    from mypage.security import nfkc
+
+    start = None
+    if since:
+        try:
+            start = dt.datetime.combine(dt.date.fromisoformat(nfkc(since).replace("/", "-")), dt.time(), JST)
+        except ValueError:
+            raise click.ClickException(f"--since: must be a date YYYY-MM-DD, not {since!r}") from None
+    try:
+        with db.session() as session:
+            text = preferences.paperless_csv(preferences.paperless_customers(session, start))
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
+    if as_json:
+        import csv
+        import io
+
+        _print_json({"customers": list(csv.DictReader(io.StringIO(text)))})
+        return
+    click.echo(text, nl=False)
 
 
 # --- notice add ---------------------------------------------------------------------------------

@@ -455,7 +455,7 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None) -> Summa
             fields.pop("paid_on", None)
         items = [bill.item(position) for position, bill in enumerate(group, start=1)]
         if invoice is None:
-            invoice = Invoice(**fields)
+            invoice = Invoice(**fields, mail_pending=True)  # ご請求額確定のお知らせ after the commit
             db.add(invoice)
             db.flush()
             created += 1

@@ -175,6 +175,7 @@ def bills_page() -> rx.Component:
             ),
             rx.cond(BillsState.loaded, empty_state("ご請求はまだありません。")),
         ),
+        rx.link("Web明細・お知らせ設定", href=routes.BILL_SETTINGS, style=styles.link),
         back_home(),
         spacing="4",
         width="100%",
