@@ -16,7 +16,10 @@ def choice(label: str, checked: rx.Var, on_change) -> rx.Component:
     """A large checkbox with its label."""
     return rx.text(
         rx.flex(
-            rx.checkbox(checked=checked, on_change=on_change, size="3", disabled=~BillSettingsState.loaded),
+            # Radix's checkbox is a button, which axe does not count as labelled by the wrapping label.
+            rx.checkbox(
+                checked=checked, on_change=on_change, size="3", disabled=~BillSettingsState.loaded, aria_label=label
+            ),
             label,
             gap="0.75rem",
             align="center",
