@@ -6,10 +6,7 @@ import io
 
 import pypdf
 import pytest
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-from mypage import db
 from mypage.billing import receipts, statements
 from mypage.web import downloads
 from tests import member_data as md
@@ -18,17 +15,11 @@ TODAY = dt.datetime.now(dt.UTC).date()
 
 
 @pytest.fixture
-def world(dbs, database_url, monkeypatch):
-    monkeypatch.setattr(db, "engine", lambda: db.engine_for(database_url))
+def world(dbs, download_client):
     alice, bob = md.customer(dbs, "1"), md.customer(dbs, "2", "弘前 花子")
     alice_account, bob_account = md.account(dbs, alice), md.account(dbs, bob)
     unpaid, paid = md.invoices(dbs, alice, 2, TODAY)[:2]
-    app = Starlette(
-        routes=downloads.download_routes(
-            lambda request: int(request.headers["x-account"]) if "x-account" in request.headers else None
-        )
-    )
-    return TestClient(app, follow_redirects=False), alice_account.id, bob_account.id, unpaid, paid
+    return download_client, alice_account.id, bob_account.id, unpaid, paid
 
 
 def text_of(pdf: bytes) -> str:

@@ -6,10 +6,7 @@ import zipfile
 
 import pypdf
 import pytest
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-from mypage import db
 from mypage.billing import statements, yearzip
 from mypage.web import downloads
 from tests import member_data as md
@@ -18,17 +15,11 @@ TODAY = dt.date(2026, 3, 10)  # bills from 2024-03 to 2026-02: three calendar ye
 
 
 @pytest.fixture
-def world(dbs, database_url, monkeypatch):
-    monkeypatch.setattr(db, "engine", lambda: db.engine_for(database_url))
+def world(dbs, download_client):
     alice, bob = md.customer(dbs, "1"), md.customer(dbs, "2", "弘前 花子")
     alice_account, bob_account = md.account(dbs, alice), md.account(dbs, bob)
     md.invoices(dbs, alice, 24, TODAY)
-    app = Starlette(
-        routes=downloads.download_routes(
-            lambda request: int(request.headers["x-account"]) if "x-account" in request.headers else None
-        )
-    )
-    return TestClient(app, follow_redirects=False), alice, alice_account.id, bob_account.id
+    return download_client, alice, alice_account.id, bob_account.id
 
 
 def test_the_zip_holds_the_years_invoices_and_receipts(world, dbs):
