@@ -9,6 +9,12 @@ reach the portal. Run it with `python -m testgateway --port 3001`.
   send a subscriber to some other site.
 - POST /checkout  checks the card (Luhn, expiry not past, CVC 3–4 digits, 名義人); on
   success 303 to return_url?token=…&state=…, a one-time token. Cancel: return_url?state=…&result=cancel.
+- GET  /pay?return_url=…&state=…&amount=…&order_id=…&sig=…  a one-off payment of `amount` yen for
+  `order_id`, signed by the portal (so the browser cannot change the amount). POST /pay charges
+  the card once per order (a second charge of the same order is refused, as real gateways refuse a
+  reused order ID) and 303s to return_url?token=…&state=….
+- POST /api/charge  server to server, {"token": …} → {"charge_id", "order_id", "amount", "brand",
+  "last4", "state"}; each token once.
 - POST /api/exchange  server to server (Authorization: Bearer <secret>), {"token": …}
   → {"brand", "last4", "exp_month", "exp_year", "card_id", "state"}; each token once, for 10 minutes.
 
@@ -33,6 +39,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from mypage.billing.payments import sign_charge
 from mypage.billing.payments import sign_checkout as sign
 from mypage.settings import get_settings
 
@@ -110,14 +117,26 @@ def check_card(form: dict[str, str], today: dt.date) -> tuple[dict[str, str], Ca
     return {}, card
 
 
+@dataclasses.dataclass(frozen=True)
+class Charge:
+    """What the gateway answers about a one-off charge it has made."""
+
+    charge_id: str
+    order_id: str
+    amount: int
+    brand: str
+    last4: str
+    state: str
+
+
 class TokenStore:
-    """One-time tokens for registered cards, kept in memory for a few minutes."""
+    """One-time tokens for registered cards (or charges made), kept in memory for a few minutes."""
 
     def __init__(self) -> None:
         self._cards: dict[str, tuple[float, Card]] = {}
         self._lock = threading.Lock()
 
-    def issue(self, card: Card) -> str:
+    def issue(self, card: Card | Charge) -> str:
         """A new token for a card just registered."""
         token = f"tgw_tok_{secrets.token_urlsafe(24)}"
         with self._lock:
@@ -126,7 +145,7 @@ class TokenStore:
             self._cards[token] = (now + TOKEN_LIFETIME, card)
         return token
 
-    def redeem(self, token: str) -> Card | None:
+    def redeem(self, token: str) -> Card | Charge | None:
         """The card of a live token, once; None for an unknown, used or expired token."""
         with self._lock:
             found = self._cards.pop(token, None)
@@ -171,9 +190,26 @@ def _field(name: str, label: str, errors: dict[str, str], value: str = "", **att
     )
 
 
-def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | None = None, holder: str = "") -> str:
-    """The card form page; the number and CVC are never written back into it."""
+def render_form(
+    return_url: str,
+    state: str,
+    sig: str,
+    errors: dict[str, str] | None = None,
+    holder: str = "",
+    charge: tuple[int, str] | None = None,
+) -> str:
+    """The card form page (a payment of (amount, order_id) with `charge`); the number and CVC are never written back."""
     errors = errors or {}
+    title, action, button, back = "クレジットカード情報の入力", "/checkout", "登録する", "カードを登録せずに戻る"
+    fields: tuple[tuple[str, str], ...] = (("return_url", return_url), ("state", state), ("sig", sig))
+    order = ""
+    if charge is not None:
+        title, action, button, back = "クレジットカードでのお支払い", "/pay", "支払う", "お支払いをせずに戻る"
+        fields = (*fields, ("amount", str(charge[0])), ("order_id", charge[1]))
+        order = (
+            f'<dl><dt>お支払い金額</dt><dd id="amount">¥{charge[0]:,}</dd>'
+            f"<dt>ご注文番号</dt><dd>{html.escape(charge[1])}</dd></dl>"
+        )
     exp_error = errors.get("exp")
     exp_described = ' aria-invalid="true" aria-describedby="exp-error"' if exp_error else ""
     summary = (
@@ -185,19 +221,17 @@ def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | 
         else ""
     )
     cancel = html.escape(_with_query(return_url, state=state, result="cancel"))
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
-        for k, v in (("return_url", return_url), ("state", state), ("sig", sig))
-    )
+    hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields)
     return f"""<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>カード情報の入力 | テスト決済ゲートウェイ</title><style>{_CSS}</style></head>
+<title>{title} | テスト決済ゲートウェイ</title><style>{_CSS}</style></head>
 <body><main>
 <p class="note">テスト決済ゲートウェイ（カード情報はこの決済ページだけで扱われます）</p>
 <div class="box">
-<h1>クレジットカード情報の入力</h1>
+<h1>{title}</h1>
+{order}
 {summary}
-<form method="post" action="/checkout" novalidate>
+<form method="post" action="{action}" novalidate>
 {hidden}
 {_field("number", "カード番号", errors, inputmode="numeric", autocomplete="cc-number", maxlength="23")}
 <fieldset class="field"{' aria-describedby="exp-error"' if exp_error else ""}><legend>有効期限 (月/年)</legend>
@@ -211,18 +245,19 @@ def render_form(return_url: str, state: str, sig: str, errors: dict[str, str] | 
 </fieldset>
 {_field("cvc", "セキュリティコード", errors, inputmode="numeric", autocomplete="cc-csc", maxlength="4")}
 {_field("holder", "名義人", errors, holder, autocomplete="cc-name")}
-<button type="submit">登録する</button>
+<button type="submit">{button}</button>
 </form>
-<p><a href="{cancel}">カードを登録せずに戻る</a></p>
+<p><a href="{cancel}">{back}</a></p>
 <p class="note">テスト用カード番号：4242 4242 4242 4242（VISA）、5555 5555 5555 4444（Mastercard）</p>
 </div></main></body></html>"""
 
 
-def _bad_request() -> Response:
+def _bad_request(heading: str = "このお手続きは受け付けられません", status: int = 400, back: str = "") -> Response:
+    link = f'<p><a href="{html.escape(back)}">マイページに戻る</a></p>' if back else ""
     return HTMLResponse(
         '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>エラー</title></head>'
-        "<body><main><h1>このお手続きは受け付けられません</h1></main></body></html>",
-        status_code=400,
+        f"<body><main><h1>{html.escape(heading)}</h1>{link}</main></body></html>",
+        status_code=status,
         headers=HEADERS,
     )
 
@@ -230,7 +265,9 @@ def _bad_request() -> Response:
 def create_app(secret: str | None = None) -> Starlette:
     """The gateway's ASGI app; `secret` is shared with the portal (MYPAGE_PAYMENT_GATEWAY_SECRET)."""
     secret = secret or get_settings().payment_gateway_secret
-    store = TokenStore()
+    store, charges = TokenStore(), TokenStore()
+    charged_orders: set[str] = set()
+    orders_lock = threading.Lock()
 
     def _signed(params) -> tuple[str, str, str] | None:
         return_url, state, sig = (str(params.get(k, "")) for k in ("return_url", "state", "sig"))
@@ -259,7 +296,42 @@ def create_app(secret: str | None = None) -> Starlette:
         token = store.issue(card)
         return RedirectResponse(_with_query(signed[0], token=token, state=signed[1]), status_code=303, headers=HEADERS)
 
-    async def exchange(request: Request) -> Response:
+    def _charge_signed(params) -> tuple[str, str, str, int, str] | None:
+        signed = None
+        amount_text, order_id = str(params.get("amount", "")), str(params.get("order_id", ""))
+        if amount_text.isdigit() and int(amount_text) > 0 and order_id:
+            return_url, state, sig = (str(params.get(k, "")) for k in ("return_url", "state", "sig"))
+            expected = sign_charge(secret, return_url, state, int(amount_text), order_id)
+            if return_url.startswith(("http://", "https://")) and state and hmac.compare_digest(sig, expected):
+                signed = (return_url, state, sig, int(amount_text), order_id)
+        return signed
+
+    async def pay_form(request: Request) -> Response:
+        signed = _charge_signed(request.query_params)
+        if signed is None:
+            return _bad_request()
+        return HTMLResponse(render_form(*signed[:3], charge=signed[3:]), headers=HEADERS)
+
+    async def pay_submit(request: Request) -> Response:
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        signed = _charge_signed(form)
+        if signed is None:
+            return _bad_request()
+        return_url, state, _, amount, order_id = signed
+        errors, card = check_card(form, dt.date.today())
+        if card is None:
+            page = render_form(*signed[:3], errors=errors, holder=form.get("holder", ""), charge=signed[3:])
+            return HTMLResponse(page, headers=HEADERS)
+        with orders_lock:
+            if order_id in charged_orders:
+                back = _with_query(return_url, state=state, result="duplicate")
+                return _bad_request("このご注文はお支払い済みです", status=409, back=back)
+            charged_orders.add(order_id)
+        charge = Charge(f"tgw_ch_{secrets.token_hex(8)}", order_id, amount, card.brand, card.last4, state)
+        token = charges.issue(charge)
+        return RedirectResponse(_with_query(return_url, token=token, state=state), status_code=303, headers=HEADERS)
+
+    async def _redeem(request: Request, tokens: TokenStore) -> Response:
         supplied = request.headers.get("authorization", "").removeprefix("Bearer ")
         if not hmac.compare_digest(supplied.encode(), secret.encode()):
             return JSONResponse({"error": "unauthorized"}, status_code=401)
@@ -267,16 +339,25 @@ def create_app(secret: str | None = None) -> Starlette:
             body = await request.json()
         except ValueError:
             return JSONResponse({"error": "bad request"}, status_code=400)
-        card = store.redeem(str(body.get("token", ""))) if isinstance(body, dict) else None
-        if card is None:
+        found = tokens.redeem(str(body.get("token", ""))) if isinstance(body, dict) else None
+        if found is None:
             return JSONResponse({"error": "unknown or used token"}, status_code=404)
-        return JSONResponse(dataclasses.asdict(card))
+        return JSONResponse(dataclasses.asdict(found))
+
+    async def exchange(request: Request) -> Response:
+        return await _redeem(request, store)
+
+    async def charge_result(request: Request) -> Response:
+        return await _redeem(request, charges)
 
     return Starlette(
         routes=[
             Route("/checkout", checkout_form, methods=["GET"]),
             Route("/checkout", checkout_submit, methods=["POST"]),
             Route("/api/exchange", exchange, methods=["POST"]),
+            Route("/pay", pay_form, methods=["GET"]),
+            Route("/pay", pay_submit, methods=["POST"]),
+            Route("/api/charge", charge_result, methods=["POST"]),
             Route("/ping", lambda request: Response("ok"), methods=["GET"]),
         ]
     )

@@ -28,6 +28,9 @@ class Customer(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     phone: str = Field(default="", max_length=30)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    company: str = Field(default="", max_length=100)  # a business subscriber: bills are addressed to it (御中)
+    department: str = Field(default="", max_length=100)
+    paperless_since: dt.datetime | None = None  # Web明細: no paper statements since then
 
 
 class AuthCode(SQLModel, table=True):
@@ -60,6 +63,7 @@ class Account(SQLModel, table=True):
     lockouts: int = 0
     locked_until: dt.datetime | None = None
     password_changed_at: dt.datetime = Field(default_factory=utcnow)
+    bill_mail: bool = True  # ご請求額確定のお知らせ by mail; the subscriber may turn it off
 
 
 class UserSession(SQLModel, table=True):
@@ -122,6 +126,9 @@ class Invoice(SQLModel, table=True):
     revision: int = 0  # 0 as first issued; n for the n-th correction
     corrects_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)  # the invoice corrected
     correction_note: str = Field(default="", max_length=500)  # what the correction changed
+    paid_method: str = Field(default="", max_length=60)  # how it was paid, when not by its payment_method
+    # Imported as new: its ご請求額確定のお知らせ is not sent yet (mypage.billing.billmail).
+    mail_pending: bool = Field(default=False, index=True)
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -200,3 +207,16 @@ class CaptchaChallenge(SQLModel, table=True):
     answer_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
+
+
+class Payment(SQLModel, table=True):
+    """A bill paid online: one per invoice (so a bill cannot be paid twice), one per gateway charge."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", unique=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    amount: int  # yen, tax included
+    method: str = Field(max_length=60)
+    charge_id: str = Field(max_length=100, unique=True)
+    paid_at: dt.datetime = Field(default_factory=utcnow)

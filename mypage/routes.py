@@ -15,6 +15,8 @@ BILLS = "/bills"
 INVOICES = "/invoices"
 CARD = "/card"
 CARD_RETURN = "/card/return"  # where the payment gateway sends the subscriber back
+BILL_SETTINGS = "/bills/settings"  # Web明細・お知らせ設定
+BILL_PAY_RETURN = "/bills/pay/return"  # where the gateway's payment page sends the subscriber back
 ACCOUNT_SETTINGS = "/account"
 NOTICES = "/notices"
 NOTICE_DETAIL = "/notices/[notice_id]"
@@ -29,8 +31,10 @@ SESSION_START = f"{API_PREFIX}/session/start"
 SESSION_END = f"{API_PREFIX}/session/end"
 INVOICE_PDF = f"{API_PREFIX}/invoice"
 STATEMENT_CSV = f"{API_PREFIX}/statement"
+RECEIPT_PDF = f"{API_PREFIX}/receipt"
+YEAR_ZIP = f"{API_PREFIX}/year"
 
-MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)
+MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES, BILL_SETTINGS)
 
 # The product team's pages, only when MYPAGE_ENV=development (see mypage/outbox.py).
 DEV_MAIL = "/dev/mail"

@@ -40,6 +40,10 @@ class Branding:
     primary_color: str = "#0b5cab"
     accent_color: str = "#e8f1fb"
     logo: str = "/logo.svg"
+    paper_fee_note: str = (
+        "紙の請求書（ご請求明細）の郵送には、1通につき110円（税込）の発行手数料がかかります。"
+        "Web明細にすると、紙の請求書は届かなくなり、この手数料もかかりません。"
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,10 +5,12 @@
   names the one it corrects; one invoice per customer, period and revision. Numbers may be
   longer, so that a correction can be numbered after its original (…-R1).
 - Retention: a trigger refuses to delete an invoice, or change or delete its lines, before
-  7 years have passed since it was issued.
+  7 years have passed since it was issued. On SQLite a later migration that alters the
+  invoice table in batch mode (which copies and renames it) must drop these triggers first
+  and create them again after.
 
 Revision ID: issue10_operator_data
-Revises: 0003
+Revises: issue14_bill_notices
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
@@ -16,7 +18,7 @@ from alembic import op
 
 
 revision = 'issue10_operator_data'
-down_revision = '0003'
+down_revision = 'issue14_bill_notices'
 branch_labels = None
 depends_on = None
 

@@ -32,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from mypage.billing.statements import REDUCED_RATE, Statement, period_range, yen
+from mypage.billing.statements import REDUCED_RATE, Addressee, Statement, addressee, period_range, yen
 from mypage.jptime import format_date
 from mypage.pdftext import FONT, register
 from mypage.settings import Branding, get_settings
@@ -76,13 +76,39 @@ class _Writer:
         self.canvas.setLineWidth(width)
         self.canvas.line(MARGIN, y, right, y)
 
+    def footer(self) -> None:
+        """The page number at the foot of the page (a one-page document's, such as the receipt)."""
+        self.text(WIDTH / 2, f"- {self.canvas.getPageNumber()} -", 8, "center", y=MARGIN / 2)
+
+
+def issuer(w: _Writer, brand: Branding) -> None:
+    """The operator's name, address, phone and registration number, right-aligned from the cursor down."""
+    for text, size in (
+        (brand.name, 11),
+        (brand.address, 9),
+        (f"TEL {brand.phone}", 9),
+        (f"登録番号：{brand.registration_number}", 9.5),
+    ):
+        w.text(WIDTH - MARGIN, text, size, "right")
+        w.y -= LINE
+
+
+def document(buffer: io.BytesIO, title: str, brand: Branding) -> Canvas:
+    """An A4 canvas with the embedded font, the title and the operator as author; invariant, so the bytes repeat."""
+    register()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="ja-JP")
+    canvas.setTitle(title)
+    canvas.setAuthor(brand.name)
+    canvas.setCreator(brand.portal_name)
+    return canvas
+
 
 def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
     first, last = period_range(item.period)
     w.text(WIDTH / 2, _title(item), 18, "center")
     w.y -= LINE * 2
     top = w.y
-    w.text(MARGIN, f"{recipient} 様", 14)
+    w.text(MARGIN, recipient, 14)
     w.rule(1, right=WIDTH / 2 - 10)
     w.y -= LINE * 1.6
     for label, value in (
@@ -95,14 +121,7 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
         w.text(MARGIN, f"{label}：{value}", 9.5)
         w.y -= LINE
     bottom, w.y = w.y, top
-    for text, size in (
-        (brand.name, 11),
-        (brand.address, 9),
-        (f"TEL {brand.phone}", 9),
-        (f"登録番号：{brand.registration_number}", 9.5),
-    ):
-        w.text(WIDTH - MARGIN, text, size, "right")
-        w.y -= LINE
+    issuer(w, brand)
     w.y = min(bottom, w.y) - LINE * 0.5
     w.canvas.setLineWidth(1.2)
     w.canvas.rect(MARGIN, w.y - 12, WIDTH - 2 * MARGIN, 30, stroke=1, fill=0)
@@ -168,7 +187,7 @@ def _head_height(item: Statement, recipient: str, brand: Branding) -> float:
     return HEIGHT - writer.y - LINE
 
 
-def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) -> bytes:
+def invoice_pdf(item: Statement, recipient: str | Addressee, brand: Branding | None = None) -> bytes:
     """The qualified invoice of one statement, as PDF bytes; the same input gives the same bytes.
 
     The head (addressee, issuer, total) is drawn on the first page; the items follow as a
@@ -177,13 +196,14 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
 
     Args:
         item: The statement, with its lines and per-rate totals.
-        recipient: The customer's name (the invoice's addressee).
+        recipient: The customer's name (a person, 様), or their Addressee (a company, 御中).
         brand: The issuing operator; the configured one by default.
 
     Returns:
         The PDF file's bytes.
     """
     brand = brand or get_settings().branding
+    recipient = addressee(recipient).line
     register()
     buffer = io.BytesIO()
     width, bottom = WIDTH - 2 * MARGIN, MARGIN + 10
@@ -211,7 +231,7 @@ def invoice_pdf(item: Statement, recipient: str, brand: Branding | None = None) 
         title=f"{_title(item)}{item.label} {item.invoice_number}",
         author=brand.name,
         creator=brand.portal_name,
-        subject=f"{recipient} 様 {item.label}",
+        subject=f"{recipient} {item.label}",
         pageTemplates=[
             PageTemplate("first", [first], onPage=first_page),
             PageTemplate("later", [later], onPage=later_page),

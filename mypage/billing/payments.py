@@ -48,6 +48,12 @@ def sign_checkout(secret: str, return_url: str, state: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def sign_charge(secret: str, return_url: str, state: str, amount: int, order_id: str) -> str:
+    """A one-off charge request's signature: the amount and the order are the portal's, not the browser's."""
+    message = f"charge\n{return_url}\n{state}\n{amount}\n{order_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 class GatewayError(RuntimeError):
     """The gateway refused the token or could not be reached."""
 
@@ -67,8 +73,28 @@ class CardSummary:
     state: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class ChargeSummary:
+    """What the gateway tells the portal about a one-off charge it has made (see mypage.billing.billpay)."""
+
+    charge_id: str
+    order_id: str
+    amount: int
+    brand: str
+    last4: str
+    state: str = ""
+
+
 class Gateway(Protocol):
     """The adapter a payment gateway implements."""
+
+    def charge_url(self, return_url: str, state: str, amount: int, order_id: str) -> str:
+        """The gateway's payment page for one charge of `amount` yen for `order_id` (charged at most once)."""
+        ...
+
+    def charge_result(self, token: str) -> ChargeSummary:
+        """The charge behind a one-time token; raises GatewayError when refused."""
+        ...
 
     def checkout_url(self, return_url: str, state: str) -> str:
         """The gateway's card page, coming back to return_url with `state` and a token."""
@@ -95,23 +121,47 @@ class TestGateway:
         )
         return f"{self.base_url}/checkout?{query}"
 
-    def exchange(self, token: str) -> CardSummary:  # noqa: D102
+    def _post(self, path: str, token: str) -> dict:
+        headers = {"Authorization": f"Bearer {self.secret}"}
         try:
             if self.client is not None:
-                response = self.client.post(
-                    "/api/exchange", json={"token": token}, headers={"Authorization": f"Bearer {self.secret}"}
-                )
+                response = self.client.post(path, json={"token": token}, headers=headers)
             else:
                 with httpx.Client(base_url=self.base_url, timeout=15) as client:
-                    response = client.post(
-                        "/api/exchange", json={"token": token}, headers={"Authorization": f"Bearer {self.secret}"}
-                    )
+                    response = client.post(path, json={"token": token}, headers=headers)
         except httpx.HTTPError as error:
             raise GatewayError(f"gateway unreachable: {error}") from error
         if response.status_code != 200:
             raise GatewayError(f"gateway refused the token: HTTP {response.status_code}")
         try:
-            data = response.json()
+            return response.json()
+        except ValueError as error:
+            raise GatewayError(f"gateway answered something unexpected: {error}") from error
+
+    def charge_url(self, return_url: str, state: str, amount: int, order_id: str) -> str:  # noqa: D102
+        sig = sign_charge(self.secret, return_url, state, amount, order_id)
+        query = urlencode(
+            {"return_url": return_url, "state": state, "amount": amount, "order_id": order_id, "sig": sig}
+        )
+        return f"{self.base_url}/pay?{query}"
+
+    def charge_result(self, token: str) -> ChargeSummary:  # noqa: D102
+        data = self._post("/api/charge", token)
+        try:
+            return ChargeSummary(
+                charge_id=str(data["charge_id"])[:100],
+                order_id=str(data["order_id"]),
+                amount=int(data["amount"]),
+                brand=str(data["brand"])[:30],
+                last4=str(data["last4"])[-4:],
+                state=str(data.get("state", "")),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise GatewayError(f"gateway answered something unexpected: {error}") from error
+
+    def exchange(self, token: str) -> CardSummary:  # noqa: D102
+        data = self._post("/api/exchange", token)
+        try:
             return CardSummary(
                 brand=str(data["brand"])[:30],
                 last4=str(data["last4"])[-4:],

@@ -110,6 +110,12 @@ class Statement:
     correction_note: str = ""
     originals: tuple[Statement, ...] = ()
     corrected_by: str = ""
+    paid_method: str = ""  # how a paid bill was paid: its payment method, or the online payment's
+
+    @property
+    def payable(self) -> bool:
+        """Whether the subscriber can pay it online (お支払い): unpaid, with something to pay."""
+        return self.status == "unpaid" and self.total > 0
 
     @property
     def subtotal(self) -> int:
@@ -169,6 +175,7 @@ def _statement(invoice: Invoice, rows: Sequence[InvoiceLine], today: dt.date, nu
         rates=rate_totals(lines),
         corrects=numbers.get(invoice.corrects_id, "") if invoice.corrects_id else "",
         correction_note=invoice.correction_note,
+        paid_method=(invoice.paid_method or invoice.payment_method) if invoice.status == "paid" else "",
     )
 
 
@@ -273,18 +280,44 @@ def chart_series(items: Sequence[Statement]) -> list[dict[str, int | str]]:
     return [{"month": period_label(s.period), "total": s.total} for s in reversed(items)]
 
 
+@dataclasses.dataclass(frozen=True)
+class Addressee:
+    """Whom invoices, receipts and the CSV are addressed to: a person (様), or a company and department (御中)."""
+
+    name: str
+    company: str = ""
+    department: str = ""
+
+    @property
+    def line(self) -> str:
+        """'青森 太郎 様', or '株式会社みちのく 経理部 御中'."""
+        if self.company:
+            return " ".join(part for part in (self.company, self.department) if part) + " 御中"
+        return f"{self.name} 様"
+
+
+def addressee(recipient: str | Addressee) -> Addressee:
+    """A recipient given by name alone is a person."""
+    return recipient if isinstance(recipient, Addressee) else Addressee(recipient)
+
+
+def addressee_of(customer: Customer) -> Addressee:
+    """The customer's addressee."""
+    return Addressee(customer.name, customer.company, customer.department)
+
+
 def customer_name(db: Session, customer_id: int) -> str:
     """The recipient's name for the CSV and PDF."""
     customer = db.get(Customer, customer_id)
     return customer.name if customer else ""
 
 
-def statement_csv(item: Statement, recipient: str) -> bytes:
+def statement_csv(item: Statement, recipient: str | Addressee) -> bytes:
     """One statement as CSV that Excel opens correctly: UTF-8 with a BOM, CRLF line ends.
 
     Args:
         item: The statement.
-        recipient: The customer's name.
+        recipient: The customer's name (a person), or their Addressee (a company is named with 御中).
 
     Returns:
         The file's bytes.
@@ -292,7 +325,8 @@ def statement_csv(item: Statement, recipient: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["ご請求明細", item.label])
-    writer.writerow(["お客様名", recipient])
+    to = addressee(recipient)
+    writer.writerow(["宛名", to.line] if to.company else ["お客様名", to.name])
     writer.writerow(["請求書番号", item.invoice_number])
     if item.is_correction:
         writer.writerow(["修正", f"請求書番号 {item.corrects} を修正", item.correction_note])

@@ -87,3 +87,23 @@ def download_link(text: str, href: rx.Var, label: rx.Var) -> rx.Component:
     among the pages and show the 404 page; reloadDocument hands the click back to the browser.
     """
     return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label, style=styles.link_button)
+
+
+def outcome_message(message: rx.Var, succeeded: rx.Var) -> rx.Component:
+    """The outcome of a visit to the payment gateway: a status on success, an alert otherwise."""
+    return rx.cond(
+        message != "",
+        rx.cond(
+            succeeded,
+            rx.box(
+                rx.text("✔ " + message, weight="bold"),
+                role="status",
+                style={**styles.card, "border": f"2px solid {styles.SUCCESS}", "width": "100%"},
+            ),
+            rx.box(
+                rx.text(message, weight="bold", style={"color": styles.ERROR}),
+                role="alert",
+                style={**styles.card, "border": f"2px solid {styles.ERROR}", "width": "100%"},
+            ),
+        ),
+    )

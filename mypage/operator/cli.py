@@ -294,16 +294,37 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run:
         raise click.ClickException(f"{count} error{'s' if count > 1 else ''} in {path}; nothing was written") from None
     except sa.exc.SQLAlchemyError as error:
         raise _database_error(error) from None
+    mails = _bill_mails() if kind == "bills" and not dry_run else None
+    mails = mails if mails and (mails.sent or mails.failed) else None  # reported when a mail was due
     if as_json:
-        _print_json({**summary.as_dict(), "dry_run": dry_run} if dry_run else summary.as_dict())
-        return
-    counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
-    lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
-    if summary.corrected:
-        counts += f", {summary.corrected} corrected (修正)"
-    click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
-    if dry_run:
-        click.echo("dry run: the file is valid; nothing was written", err=True)
+        report = {**summary.as_dict(), **({"mails": mails.as_dict()} if mails else {})}
+        _print_json({**report, "dry_run": dry_run} if dry_run else report)
+    else:
+        counts = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
+        lines = f"; {summary.lines} invoice lines written" if summary.kind == "invoices" else ""
+        if summary.corrected:
+            counts += f", {summary.corrected} corrected (修正)"
+        click.echo(f"{summary.kind}: {counts}{lines} (read as {summary.encoding})")
+        if dry_run:
+            click.echo("dry run: the file is valid; nothing was written", err=True)
+        if mails:
+            click.echo(f"bill mails: {mails.sent} sent, {mails.skipped} without a mail, {len(mails.failed)} failed")
+    if mails and mails.failed:
+        for failure in mails.failed:
+            click.echo(str(failure), err=True)
+        raise click.ClickException(
+            f"{len(mails.failed)} bill mail(s) not sent; the bills are imported, and the next import sends them"
+        )
+
+
+def _bill_mails():
+    """ご請求額確定のお知らせ for the new bills, after the import's commit."""
+    from mypage.billing import billmail
+
+    try:
+        return billmail.send_pending(db.session)
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
 
 
 class _ProgressBar:
@@ -350,7 +371,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary 
 def import_customers(file: Path, encoding: str | None, as_json: bool, dry_run: bool) -> None:
     """Add or update customers (by customer_number).
 
-    Columns: customer_number, name, kana, email, postal_code, address, phone.
+    Columns: customer_number, name, kana, email, postal_code, address, phone, company, department.
     """
     _import("customers", file, encoding, as_json, dry_run)
 
@@ -380,6 +401,47 @@ def import_services(file: Path, encoding: str | None, as_json: bool, dry_run: bo
     Columns: customer_number, kind, name, started_on, monthly_fee [, plan, ended_on, tax_rate].
     """
     _import("services", file, encoding, as_json, dry_run)
+
+
+# --- export paperless ---------------------------------------------------------------------------
+
+
+@main.group("export")
+def export_group() -> None:
+    """Lists for the billing system."""
+
+
+@export_group.command("paperless")
+@click.option(
+    "--since", default="", metavar="YYYY-MM-DD", help="Only customers who chose Web明細 on or after this day (Japan)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def export_paperless(since: str, as_json: bool) -> None:
+    """The customers who chose Web明細 (no paper statements), as CSV: customer_number, name, paperless_since."""
+    import datetime as dt
+
+    from mypage import jptime
+    from mypage.billing import preferences
+    from mypage.security import nfkc
+
+    start = None
+    if since:
+        try:
+            start = jptime.start_of(dt.date.fromisoformat(nfkc(since).replace("/", "-")))
+        except ValueError:
+            raise click.ClickException(f"--since: must be a date YYYY-MM-DD, not {since!r}") from None
+    try:
+        with db.session() as session:
+            text = preferences.paperless_csv(preferences.paperless_customers(session, start))
+    except sa.exc.SQLAlchemyError as error:
+        raise _database_error(error) from None
+    if as_json:
+        import csv
+        import io
+
+        _print_json({"customers": list(csv.DictReader(io.StringIO(text)))})
+        return
+    click.echo(text, nl=False)
 
 
 # --- notice add ---------------------------------------------------------------------------------

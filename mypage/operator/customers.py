@@ -47,6 +47,8 @@ class CustomerInput:
     postal_code: str = ""
     address: str = ""
     phone: str = ""
+    company: str = ""
+    department: str = ""
 
 
 def clean(data: CustomerInput) -> CustomerInput:
@@ -76,7 +78,7 @@ def check(data: CustomerInput) -> tuple[CustomerInput, list[CustomerError]]:
 
     Returns:
         The fields as stored (a wrong field keeps its NFKC form) and one error per wrong
-        field, in the order name, kana, email, postal code, address, phone.
+        field, in the order name, kana, email, postal code, address, phone, company, department.
     """
     errors: list[CustomerError] = []
 
@@ -104,6 +106,8 @@ def check(data: CustomerInput) -> tuple[CustomerInput, list[CustomerError]]:
         postal_code=checked(nfkc(data.postal_code), _postal_code),
         address=checked(nfkc(data.address), limited("address", 300)),
         phone=checked(nfkc(data.phone), _phone),
+        company=checked(nfkc(data.company), limited("company", 100)),
+        department=checked(nfkc(data.department), limited("department", 100)),
     )
     return cleaned, errors
 

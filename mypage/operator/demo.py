@@ -277,8 +277,9 @@ def _one(db: Session, statement):
 
 
 def _import_customers(db: Session, now: dt.datetime) -> dict[str, Customer]:
-    rows = [(c.customer_number, c.name, c.kana, c.email, c.postal_code, c.address, c.phone) for c in CUSTOMERS]
-    importer.import_customers(db, to_csv(importer.CUSTOMER_COLUMNS, rows), now)
+    columns = ("customer_number", "name", "kana", "email", "postal_code", "address", "phone")
+    rows = [tuple(getattr(c, name) for name in columns) for c in CUSTOMERS]
+    importer.import_customers(db, to_csv(columns, rows), now)
     numbers = [c.customer_number for c in CUSTOMERS]
     return {c.customer_number: c for c in db.exec(select(Customer).where(Customer.customer_number.in_(numbers)))}
 

@@ -32,7 +32,7 @@ CHUNK = 500
 MAX_YEN = 999_999_999  # fits PostgreSQL's integer column with room to spare
 
 CUSTOMER_REQUIRED = ("customer_number", "name")
-CUSTOMER_COLUMNS = (*CUSTOMER_REQUIRED, "kana", "email", "postal_code", "address", "phone")
+CUSTOMER_COLUMNS = (*CUSTOMER_REQUIRED, "kana", "email", "postal_code", "address", "phone", "company", "department")
 BILL_REQUIRED = (
     "customer_number",
     "period",
@@ -130,7 +130,8 @@ def import_customers(
 ) -> Summary:
     """Add or update the customers of a CSV file, or nothing at all if any row is wrong.
 
-    Columns: customer_number, name (both required), kana, email, postal_code, address, phone.
+    Columns: customer_number, name (both required), kana, email, postal_code, address, phone,
+    company and department (a business subscriber, whose bills are addressed to it with 御中).
     A column the file leaves out keeps its stored value; an empty cell empties it.
     No authentication code is issued here (see `mypage codes issue`).
 
@@ -510,10 +511,21 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None, progress
         }
         if has_paid_on or first.status != "paid":
             fields["paid_on"] = first.paid_on
+        if invoice is not None and invoice.paid_method:
+            # Paid online (mypage.billing.billpay): the billing system may not know yet; paid stays paid.
+            fields.pop("status")
+            fields.pop("paid_on", None)
         items = [bill.item(position) for position, bill in enumerate(group, start=1)]
         if invoice is None:
             fields.setdefault("paid_on", None)
-            new.append(({**fields, "revision": 0, "corrects_id": None, "correction_note": ""}, items))
+            # mail_pending: its ご請求額確定のお知らせ goes out after the commit (mypage.billing.billmail).
+            new.append(
+                (
+                    {**fields, "revision": 0, "corrects_id": None, "correction_note": "", "paid_method": ""}
+                    | {"mail_pending": True},
+                    items,
+                )
+            )
             created += 1
         else:
             old = [
@@ -541,10 +553,10 @@ def import_bills(db: Session, data: bytes, encoding: str | None = None, progress
                 root = corrections.root_number(invoice, by_id)
                 fields["invoice_number"] = corrections.correction_number(root, revision, taken_numbers)
             taken_numbers.add(fields["invoice_number"])
+            fields.setdefault("status", invoice.status)
             fields.setdefault("paid_on", invoice.paid_on)
-            new.append(
-                ({**fields, "revision": revision, "corrects_id": invoice.id, "correction_note": what_changed}, items)
-            )
+            correction = {"revision": revision, "corrects_id": invoice.id, "correction_note": what_changed}
+            new.append(({**fields, **correction, "paid_method": invoice.paid_method, "mail_pending": False}, items))
             corrected += 1
     written = _insert(db, new)
     return Summary("invoices", created, updated, unchanged, lines=written, encoding=codec, corrected=corrected)

@@ -16,6 +16,8 @@ from mypage.components.member import (
     section_heading,
     status_badge,
 )
+from mypage.components.payment import paid_details, pay_button, pay_message
+from mypage.state.bill_pay import PayState
 from mypage.state.bills import BillsState
 
 BAR_HEIGHT = 30  # px per month: a horizontal bar per month stays readable at 375 px
@@ -130,6 +132,8 @@ def statement_card(item, index) -> rx.Component:
                 ("請求書番号", item.invoice_number),
             ),
             correction_notice(item),
+            pay_button(item),
+            paid_details(item),
             rx.el.details(
                 rx.el.summary(
                     "明細を見る",
@@ -153,10 +157,11 @@ def statement_card(item, index) -> rx.Component:
     )
 
 
-@template(route=routes.BILLS, title="ご請求明細", on_load=BillsState.load, member=True)
+@template(route=routes.BILLS, title="ご請求明細", on_load=[BillsState.load, PayState.load], member=True)
 def bills_page() -> rx.Component:
     """ご請求明細."""
     return rx.vstack(
+        pay_message(),
         rx.cond(
             BillsState.statements.length() > 0,
             rx.vstack(
@@ -171,6 +176,7 @@ def bills_page() -> rx.Component:
             ),
             rx.cond(BillsState.loaded, empty_state("ご請求はまだありません。")),
         ),
+        rx.link("Web明細・お知らせ設定", href=routes.BILL_SETTINGS, style=styles.link),
         back_home(),
         spacing="4",
         width="100%",

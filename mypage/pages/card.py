@@ -6,7 +6,7 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.components.layout import template
-from mypage.components.member import back_home, empty_state, facts, section_heading
+from mypage.components.member import back_home, empty_state, facts, outcome_message, section_heading
 from mypage.state.card import CardState
 
 NO_CARD = "登録されているクレジットカードはありません。"
@@ -14,22 +14,7 @@ NO_CARD = "登録されているクレジットカードはありません。"
 
 def result_message() -> rx.Component:
     """The outcome of the last visit to the gateway: a status on success, an alert otherwise."""
-    return rx.cond(
-        CardState.message != "",
-        rx.cond(
-            CardState.succeeded,
-            rx.box(
-                rx.text("✔ " + CardState.message, weight="bold"),
-                role="status",
-                style={**styles.card, "border": f"2px solid {styles.SUCCESS}", "width": "100%"},
-            ),
-            rx.box(
-                rx.text(CardState.message, weight="bold", style={"color": styles.ERROR}),
-                role="alert",
-                style={**styles.card, "border": f"2px solid {styles.ERROR}", "width": "100%"},
-            ),
-        ),
-    )
+    return outcome_message(CardState.message, CardState.succeeded)
 
 
 def current_card() -> rx.Component:

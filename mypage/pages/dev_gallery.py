@@ -9,7 +9,7 @@ The index links every state to open alone, in a window 375 or 1280 px wide, 標�
 import reflex as rx
 
 from mypage import gallery, outbox, styles
-from mypage.components.layout import heading, page_title, template
+from mypage.components.layout import page_title, template
 from mypage.pages import (
     account_settings,
     bills,
@@ -97,7 +97,6 @@ def screen_section(screen: gallery.Screen) -> rx.Component:
 def gallery_page() -> rx.Component:
     """The index of every screen and state."""
     return rx.vstack(
-        heading("画面ギャラリー"),
         rx.text(
             "ポータルの各画面を、状態（空欄・入力済み・入力エラー・ロック中・期限切れ・完了など）ごとに、"
             "デモデータで表示します。画面はポータルと同じ部品から作られるため、文言や色の変更がすぐに反映されます。"

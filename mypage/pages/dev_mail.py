@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mypage import outbox, routes, styles
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.state.dev_mail import DevMailState, MailView, PieceView
 
 
@@ -45,7 +45,6 @@ def mail_card(mail: MailView) -> rx.Component:
 def dev_mail_page() -> rx.Component:
     """The outbox, newest first, with 再読み込み."""
     return rx.vstack(
-        heading("メール確認"),
         rx.text(
             "開発環境でポータルが送信したメール（送信先のメールサーバーがないため保存したもの）を新しい順に表示します。"
             "本文のリンクは、お客様がメールから開くのと同じように開けます。"

@@ -8,6 +8,7 @@ from reflex_base.registry import RegistrationContext
 from mypage import routes, styles
 from mypage.components.layout import BRAND, template
 from mypage.components.member import facts, section_heading, status_badge
+from mypage.components.payment import pay_button
 from mypage.state.home import HomeState
 
 # The guide's menu, in its order. The last two belong to other screens that may not exist yet.
@@ -78,6 +79,7 @@ def bill_glance() -> rx.Component:
                     ("お支払期限", bill.due_on),
                     ("状態", status_badge(bill.status_kind, bill.status)),
                 ),
+                pay_button(bill),
                 rx.link("ご請求明細を見る", href=routes.BILLS, style=styles.link),
                 spacing="3",
             ),

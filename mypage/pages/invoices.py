@@ -8,6 +8,7 @@ from mypage import routes, styles
 from mypage.components.corrections import correction_notice
 from mypage.components.layout import BRAND, template
 from mypage.components.member import back_home, download_link, empty_state, facts, period_chooser
+from mypage.components.year_download import year_downloads
 from mypage.state.bills import BillsState
 
 
@@ -50,6 +51,7 @@ def invoices_page() -> rx.Component:
                     rx.foreach(BillsState.statements, invoice_item),
                     style={"padding": 0, "margin": 0, "display": "grid", "gap": "0.75rem", "width": "100%"},
                 ),
+                year_downloads(),
                 spacing="4",
                 width="100%",
             ),

@@ -6,15 +6,13 @@ page, and the portal only gets a one-time token back (see mypage.billing.payment
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import reflex as rx
 
 from mypage import routes
 from mypage.billing import payments
 from mypage.models import Account
 from mypage.settings import get_settings
-from mypage.state.member import MemberCall, member_event
+from mypage.state.member import MemberCall, member_event, query_params
 
 MESSAGES = {
     payments.Outcome.CHANGED: "クレジットカードを変更しました。",
@@ -70,16 +68,8 @@ class CardState(rx.State):
     @member_event
     async def finish(self, member: MemberCall):
         """on_load of the return page: check the nonce, exchange the token, save; then show the card page."""
-        query = parse_qs(self.router.url.query or "")
-        first = lambda name: (query.get(name) or [""])[0]  # noqa: E731
-        outcome = await member.run(
-            _finish,
-            member.account_id,
-            state=first("state"),
-            token=first("token"),
-            result=first("result"),
-            ip=member.ip,
-        )
+        returned = query_params(self, "state", "token", "result")
+        outcome = await member.run(_finish, member.account_id, **returned, ip=member.ip)
         self.message = MESSAGES[outcome]
         self.succeeded = outcome == payments.Outcome.CHANGED
         self._keep_message = True

@@ -23,6 +23,7 @@ import inspect
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import parse_qs
 
 import reflex as rx
 
@@ -96,3 +97,9 @@ def member_event(handler: Callable) -> Callable:
     wrapper.__annotations__ = {k: v for k, v in hints.items() if k != params[1].name}
     wrapper.member_event = True
     return rx.event(wrapper)
+
+
+def query_params(state: rx.State, *names: str) -> dict[str, str]:
+    """The first value of each named parameter of the page's address ("" when absent): a gateway's return."""
+    query = parse_qs(state.router.url.query or "")
+    return {name: (query.get(name) or [""])[0] for name in names}

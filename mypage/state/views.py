@@ -6,7 +6,7 @@ import dataclasses
 
 from mypage import jptime, notices, routes
 from mypage.billing import contract, statements
-from mypage.web.downloads import invoice_pdf_url, statement_csv_url
+from mypage.web.downloads import invoice_pdf_url, receipt_pdf_url, statement_csv_url
 
 
 @dataclasses.dataclass
@@ -18,6 +18,8 @@ class BillSummary:
     due_on: str = ""
     status: str = ""
     status_kind: str = ""
+    id: int = 0
+    payable: bool = False
 
 
 @dataclasses.dataclass
@@ -74,6 +76,10 @@ class StatementRow:
     pdf_url: str = ""
     correction: str = ""  # 修正: which invoice this corrects and what changed
     originals: list[OriginalRow] = dataclasses.field(default_factory=list)
+    payable: bool = False
+    paid_on: str = ""
+    paid_method: str = ""
+    receipt_url: str = ""
 
 
 @dataclasses.dataclass
@@ -113,6 +119,8 @@ def bill_summary(item: statements.Statement) -> BillSummary:
         jptime.format_date(item.due_on),
         item.status_label,
         status_kind(item.status, item.status_label),
+        item.id,
+        item.payable,
     )
 
 
@@ -165,6 +173,10 @@ def statement_row(item: statements.Statement) -> StatementRow:
             )
             for o in item.originals
         ],
+        payable=item.payable,
+        paid_on=jptime.format_date(item.paid_on) if item.status == "paid" else "",
+        paid_method=item.paid_method,
+        receipt_url=receipt_pdf_url(item.id) if item.status == "paid" else "",
     )
 
 

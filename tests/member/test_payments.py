@@ -9,27 +9,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlmodel import select
-from starlette.testclient import TestClient
 
 import testgateway
 from mypage.billing import payments
 from mypage.models import AuditEvent, PaymentMethod
 from tests import member_data as md
+from tests.member.gateway import SECRET
 
-SECRET = "test-gateway-secret-for-the-unit-tests-0123456789"
 RETURN = "http://portal.test/card/return"
 NEXT_YEAR = dt.date.today().year + 1
-
-
-@pytest.fixture
-def gateway_client():
-    with TestClient(testgateway.create_app(SECRET), base_url="http://gateway.test", follow_redirects=False) as c:
-        yield c
-
-
-@pytest.fixture
-def gw(gateway_client):
-    return payments.TestGateway("http://gateway.test", SECRET, client=gateway_client)
 
 
 @pytest.fixture
