@@ -10,9 +10,15 @@ locked no change is accepted.
 - Password: validation.validate_password; the other sessions of the account are ended,
   the one making the change is kept; a notice goes to the account's address.
 - E-mail: a confirmation link (24 hours, one use, stored hashed) goes to the new
-  address, a notice to the old one. Opening the link uses nothing; the address changes
+  address, a notice to the old one with a link that cancels the change
+  (`cancel_email_change_by_link`). Opening either link uses nothing; the address changes
   only when the link's page button is pressed (`confirm_email_change`), and then both
-  addresses are told.
+  addresses are told. A pending change dies when the password changes (here or by a
+  reset) and on "sign out other devices": whoever asked for it may have known the
+  old password, and must not be able to move the address afterwards.
+- The session making a password change gets a new token: the change ends every
+  session and returns a one-time login ticket (`Result.ticket`) that the page exchanges
+  for a new cookie (ASVS 5.0 7.2.4).
 
 Each function returns the mails to send; the caller commits first, then sends them.
 """
@@ -23,18 +29,18 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, update
 
 from mypage import audit, routes
-from mypage.accounts import login, registration, sessions, validation
+from mypage.accounts import login, registration, sessions, tokens, validation
 from mypage.accounts.login import fold, format_jst
 from mypage.accounts.validation import normalize_password
 from mypage.mail import Mail
-from mypage.models import Account, Customer, EmailToken, utcnow
-from mypage.security import check_password, hash_password, hash_token, new_token, nfkc
+from mypage.models import Account, Customer, utcnow
+from mypage.security import check_password, hash_password, nfkc
 from mypage.settings import get_settings
 
-EMAIL_CHANGE = "email_change"
+EMAIL_CHANGE, EMAIL_CANCEL = tokens.EMAIL_CHANGE, tokens.EMAIL_CANCEL
 EMAIL_CHANGE_LIFETIME = dt.timedelta(hours=24)
 EMAIL_REQUEST_LIMIT, EMAIL_REQUEST_WINDOW = 5, dt.timedelta(hours=1)
 
@@ -47,10 +53,11 @@ LOGIN_ID_CHANGED = "login_id_changed"
 PASSWORD_CHANGED = "password_changed"
 EMAIL_CHANGE_REQUESTED = "email_change_requested"
 EMAIL_CHANGED = "email_changed"
+EMAIL_CHANGE_CANCELLED = "email_change_cancelled"
 OTHER_SESSIONS_ENDED = "other_sessions_ended"
 
-# What a confirmation link is (as registration.token_status).
-VALID, EXPIRED, USED, UNKNOWN = registration.VALID, registration.EXPIRED, registration.USED, registration.UNKNOWN
+# What a confirmation link is (mypage.accounts.tokens).
+VALID, EXPIRED, USED, UNKNOWN = tokens.VALID, tokens.EXPIRED, tokens.USED, tokens.UNKNOWN
 
 CURRENT_REQUIRED = "現在のパスワードを入力してください。"
 CURRENT_WRONG = "現在のパスワードが正しくありません。"
@@ -71,6 +78,8 @@ class Result:
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
     value: str = ""
     mails: tuple[Mail, ...] = ()
+    # After a password change: the one-time ticket for this browser's new session cookie.
+    ticket: str = ""
 
     @property
     def ok(self) -> bool:
@@ -230,7 +239,11 @@ def change_password(
     ip: str = "",
     now: dt.datetime | None = None,
 ) -> Result:
-    """パスワード変更: the registration rules; every other session of the account ends.
+    """パスワード変更: the registration rules; every session ends, this browser gets a new one.
+
+    Pending reset links and a pending e-mail change die with the old password. The
+    session making the change is ended too and replaced: `Result.ticket` is a one-time
+    login ticket that the page posts to routes.SESSION_START for a new cookie.
 
     Args:
         db: The database session; the caller commits, then sends `Result.mails`.
@@ -238,7 +251,8 @@ def change_password(
         current_password: 現在のパスワード as typed.
         new_password: 新しいパスワード as typed.
         confirm: 新しいパスワード(確認) as typed.
-        keep_token: The session making the change (mypage.state.auth.current_token), kept open.
+        keep_token: The session making the change (mypage.state.auth.session_token); when
+            given, a ticket for its replacement is returned. Not counted as "other sessions".
         ip: The client's address.
         now: The current time (aware UTC).
 
@@ -262,7 +276,13 @@ def change_password(
     account.password_hash = hash_password(password)
     account.password_changed_at = now
     db.add(account)
+    tokens.expire_all(db, account.id, tokens.PASSWORD_BOUND, now)
     ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
+    ticket = ""
+    if keep_token:
+        # A new token for this browser too: whoever had seen the old one has nothing.
+        sessions.revoke(db, keep_token, now=now)
+        ticket = sessions.issue_ticket(db, account.id, now=now)
     audit.record(
         db,
         PASSWORD_CHANGED,
@@ -281,12 +301,17 @@ def change_password(
         f"{format_jst(now)}に、マイページのパスワードが変更されました。\n"
         "安全のため、変更に使った画面以外の端末ではログアウトしました。",
     )
-    return Result({}, "", (mail,))
+    return Result({}, "", (mail,), ticket)
 
 
 def confirm_url(token: str) -> str:
     """The link in the confirmation mail; opening it uses nothing."""
     return f"{get_settings().base_url}{routes.EMAIL_CONFIRM}?token={token}"
+
+
+def cancel_url(token: str) -> str:
+    """The link in the notice to the old address; opening it uses nothing."""
+    return f"{get_settings().base_url}{routes.EMAIL_CANCEL}?token={token}"
 
 
 def request_email_change(
@@ -333,17 +358,8 @@ def request_email_change(
     if errors:
         return Result(errors, email)
     _expire_links(db, account.id, now)
-    token = new_token()
-    db.add(
-        EmailToken(
-            account_id=account.id,
-            purpose=EMAIL_CHANGE,
-            token_hash=hash_token(token),
-            email=email,
-            created_at=now,
-            expires_at=now + EMAIL_CHANGE_LIFETIME,
-        )
-    )
+    token = tokens.issue(db, account.id, EMAIL_CHANGE, EMAIL_CHANGE_LIFETIME, email=email, now=now)
+    cancel = tokens.issue(db, account.id, EMAIL_CANCEL, EMAIL_CHANGE_LIFETIME, email=account.email, now=now)
     audit.record(
         db,
         EMAIL_CHANGE_REQUESTED,
@@ -373,19 +389,16 @@ def request_email_change(
         account.email,
         "メールアドレス変更のお申込み",
         f"{format_jst(now)}に、マイページのメールアドレスを {email} に変更するお申込みがありました。\n"
-        "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。",
+        "新しいメールアドレスに確認メールをお送りしました。確認が済むまで、メールアドレスは変更されません。\n\n"
+        "このお申込みにお心当たりのない場合は、次のURLを開き「変更を取り消す」ボタンを押してください。"
+        "お申込みを取り消し、すべての端末でログアウトします。あわせてパスワードの変更をおすすめします。\n\n"
+        f"{cancel_url(cancel)}",
     )
     return Result({}, email, (confirmation, notice))
 
 
 def _expire_links(db: Session, account_id: int, now: dt.datetime) -> None:
-    db.exec(
-        update(EmailToken)
-        .where(
-            EmailToken.account_id == account_id, EmailToken.purpose == EMAIL_CHANGE, col(EmailToken.used_at).is_(None)
-        )
-        .values(used_at=now)
-    )
+    tokens.expire_all(db, account_id, tokens.PENDING_EMAIL, now)
 
 
 def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = None) -> None:
@@ -393,41 +406,16 @@ def cancel_email_change(db: Session, account_id: int, now: dt.datetime | None = 
     _expire_links(db, account_id, now or utcnow())
 
 
-def _link_row(db: Session, token: str | None) -> EmailToken | None:
-    if not token or not isinstance(token, str) or len(token) > 100:
-        return None
-    return db.exec(
-        select(EmailToken).where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == EMAIL_CHANGE)
-    ).first()
-
-
 def pending_email(db: Session, account_id: int, now: dt.datetime | None = None) -> str:
     """The new address waiting for its link to be used, or ""."""
-    now = now or utcnow()
-    row = db.exec(
-        select(EmailToken)
-        .where(
-            EmailToken.account_id == account_id,
-            EmailToken.purpose == EMAIL_CHANGE,
-            col(EmailToken.used_at).is_(None),
-            EmailToken.expires_at > now,
-        )
-        .order_by(col(EmailToken.created_at).desc())
-    ).first()
+    row = tokens.latest_live(db, account_id, EMAIL_CHANGE, now)
     return row.email if row else ""
 
 
 def email_link_status(db: Session, token: str | None, now: dt.datetime | None = None) -> tuple[str, str]:
     """What a confirmation link is, without using it: (VALID / EXPIRED / USED / UNKNOWN, the new address)."""
-    now = now or utcnow()
-    row = _link_row(db, token)
-    if row is None:
-        return UNKNOWN, ""
-    if row.used_at is not None:
-        return USED, row.email
-    if row.expires_at <= now:
-        return EXPIRED, row.email
-    return VALID, row.email
+    row = tokens.lookup(db, token, EMAIL_CHANGE)
+    return tokens.status_of(row, now), row.email if row else ""
 
 
 def confirm_email_change(
@@ -453,25 +441,15 @@ def confirm_email_change(
         The new address, and the notices for the old and the new address.
 
     Raises:
-        mypage.accounts.registration.TokenError: The link is unknown, used or expired.
+        mypage.accounts.tokens.TokenError: The link is unknown, used or expired.
     """
     now = now or utcnow()
     status, _ = email_link_status(db, token, now)
     if status != VALID:
-        raise registration.TokenError(status)
-    claimed = db.exec(
-        update(EmailToken)
-        .where(
-            EmailToken.token_hash == hash_token(token),
-            EmailToken.purpose == EMAIL_CHANGE,
-            col(EmailToken.used_at).is_(None),
-            EmailToken.expires_at > now,
-        )
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
-        raise registration.TokenError(USED)
-    row = _link_row(db, token)
+        raise tokens.TokenError(status)
+    row = tokens.claim(db, token, EMAIL_CHANGE, now)
+    if row is None:
+        raise tokens.TokenError(USED)
     account = _account(db, row.account_id)
     old, new = account.email, row.email
     account.email = new
@@ -509,9 +487,13 @@ def sign_out_other_devices(
     ip: str = "",
     now: dt.datetime | None = None,
 ) -> int:
-    """他の端末からログアウト: end every session of the account but this one; how many ended."""
+    """他の端末からログアウト: end every session of the account but this one; how many ended.
+
+    A pending e-mail change dies too: it may have been asked for on one of those devices.
+    """
     now = now or utcnow()
     account = _account(db, account_id)
+    _expire_links(db, account.id, now)
     ended = sessions.revoke_all_for_account(db, account.id, now=now, keep_token=keep_token)
     audit.record(
         db,
@@ -523,3 +505,45 @@ def sign_out_other_devices(
         now=now,
     )
     return ended
+
+
+def cancel_link_status(db: Session, token: str | None, now: dt.datetime | None = None) -> str:
+    """What the old address's cancel link is, without using it: VALID / EXPIRED / USED / UNKNOWN.
+
+    USED also when the change it would cancel is no longer pending (confirmed, cancelled
+    or ended by a password change).
+    """
+    row = tokens.lookup(db, token, EMAIL_CANCEL)
+    return tokens.status_of(row, now)
+
+
+def cancel_email_change_by_link(db: Session, token: str | None, *, ip: str = "", now: dt.datetime | None = None) -> int:
+    """変更を取り消す (the old address's link): the pending change dies and every session ends.
+
+    Returns:
+        The id of the account whose change was cancelled.
+
+    Raises:
+        mypage.accounts.tokens.TokenError: The link is unknown, used or expired.
+    """
+    now = now or utcnow()
+    status = cancel_link_status(db, token, now)
+    if status != VALID:
+        raise tokens.TokenError(status)
+    row = tokens.claim(db, token, EMAIL_CANCEL, now)
+    if row is None:
+        raise tokens.TokenError(USED)
+    account = _account(db, row.account_id)
+    _expire_links(db, account.id, now)
+    ended = sessions.revoke_all_for_account(db, account.id, now=now)
+    audit.record(
+        db,
+        EMAIL_CHANGE_CANCELLED,
+        subject=fold(account.login_id),
+        account_id=account.id,
+        ip=ip,
+        detail=f"sessions ended: {ended}",
+        now=now,
+    )
+    db.flush()
+    return account.id

@@ -15,6 +15,7 @@ from mypage import db
 from mypage.models import SQLModel
 from mypage.state.account_settings import EmailConfirmState
 from mypage.state.auth import AuthState
+from mypage.state.email_cancel import EmailCancelState
 from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import RegisterState
@@ -31,6 +32,7 @@ PUBLIC_STATES = {
     ResetPasswordState,  # the reset link's page: the token is the credential
     VerifyState,  # the verification link's page: the token is the credential
     EmailConfirmState,  # the e-mail change link's page: the token is the credential
+    EmailCancelState,  # the old address's cancel link: the token is the credential
     UiState,  # 文字サイズ, on every page
 }
 PUBLIC_HANDLERS = {
