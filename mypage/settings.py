@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import hmac
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -132,6 +133,20 @@ def _url(environ: dict[str, str], name: str, schemes: tuple[str, ...]) -> str | 
     return raw
 
 
+def _proxies(environ: dict[str, str]) -> tuple[str, ...]:
+    """MYPAGE_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges, each checked."""
+    raw = _text(environ, "MYPAGE_TRUSTED_PROXIES") or ""
+    entries = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"MYPAGE_TRUSTED_PROXIES: {entry!r} is not an IP address or a CIDR range like 10.0.0.0/8"
+            ) from None
+    return entries
+
+
 def _branding(environ: dict[str, str]) -> Branding:
     fields = {f.name: f for f in dataclasses.fields(Branding)}
     values = {}
@@ -183,7 +198,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     base_url = _url(environ, "MYPAGE_BASE_URL", ("http", "https")) or f"http://localhost:{port}"
     defaults = Settings()
     outbox = _text(environ, "MYPAGE_OUTBOX_DIR")
-    proxies = _text(environ, "MYPAGE_TRUSTED_PROXIES") or ""
+    proxies = _proxies(environ)
     password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", 6, 4, 128)
     return Settings(
         env=env,
@@ -206,7 +221,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         password_max=_integer(environ, "MYPAGE_PASSWORD_MAX", 50, password_min, 128),
         session_idle_minutes=_integer(environ, "MYPAGE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_absolute_hours=_integer(environ, "MYPAGE_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
-        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+        trusted_proxies=proxies,
         payment_gateway_url=gateway_url.rstrip("/"),
         payment_gateway_secret=gateway_secret or DEV_GATEWAY_SECRET,
         branding=_branding(environ),

@@ -91,7 +91,9 @@ def _locked_message(until: dt.datetime) -> str:
     return login.Outcome(login.LOCKED, locked_until=until).message
 
 
-def check_current_password(db: Session, account: Account, password: str, *, ip: str, now: dt.datetime) -> str | None:
+def check_current_password(
+    db: Session, account: Account, password: str, *, ip: str, now: dt.datetime, mails: list[Mail] | None = None
+) -> str | None:
     """The current password's check, counted like a login; the message for 現在のパスワード, or None.
 
     Args:
@@ -100,6 +102,7 @@ def check_current_password(db: Session, account: Account, password: str, *, ip: 
         password: 現在のパスワード as typed.
         ip: The client's address.
         now: The current time (aware UTC).
+        mails: Where the lock mail goes when this try locks the login ID.
 
     Returns:
         None when the password is right and the login ID is not locked, else the message.
@@ -108,6 +111,7 @@ def check_current_password(db: Session, account: Account, password: str, *, ip: 
         return CURRENT_REQUIRED
     matched = check_password(normalize_password(password), account.password_hash)
     subject = fold(account.login_id)
+    login.guard(db, subject, now)
     state = login.lock_state(db, subject, now)
     if state.locked_until is not None:
         audit.record(
@@ -131,6 +135,8 @@ def check_current_password(db: Session, account: Account, password: str, *, ip: 
         account.failed_logins, account.lockouts, account.locked_until = 0, state.lockouts + 1, until
         db.add(account)
         db.flush()
+        if mails is not None:
+            mails.extend(login.lock_mail(db, account, until, now))
         return _locked_message(until)
     account.failed_logins = state.failures + 1
     db.add(account)
@@ -186,7 +192,8 @@ def change_login_id(
     account = _account(db, account_id)
     login_id = nfkc(new_login_id)[:100]
     errors: dict[str, str] = {}
-    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+    locked: list[Mail] = []
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now, mails=locked):
         errors[CURRENT] = problem
     if problem := validation.login_id_error(login_id):
         errors[LOGIN_ID] = problem
@@ -195,7 +202,7 @@ def change_login_id(
     elif CURRENT not in errors and login_id.lower() in normalize_password(current_password).lower():
         errors[LOGIN_ID] = LOGIN_ID_IN_PASSWORD
     if errors:
-        return Result(errors, login_id)
+        return Result(errors, login_id, tuple(locked))
     old = account.login_id
     try:
         # An unverified registration whose links have all expired blocks nobody.
@@ -263,7 +270,8 @@ def change_password(
     account = _account(db, account_id)
     password, confirm = normalize_password(new_password), normalize_password(confirm)
     errors: dict[str, str] = {}
-    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+    locked: list[Mail] = []
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now, mails=locked):
         errors[CURRENT] = problem
     if problem := validation.password_error(password, account.login_id):
         errors[PASSWORD] = problem
@@ -272,7 +280,7 @@ def change_password(
     if problem := validation.confirm_error(password, confirm):
         errors[PASSWORD_CONFIRM] = problem
     if errors:
-        return Result(errors)
+        return Result(errors, "", tuple(locked))
     account.password_hash = hash_password(password)
     account.password_changed_at = now
     db.add(account)
@@ -344,7 +352,8 @@ def request_email_change(
     account = _account(db, account_id)
     email, email_problem = validation.normalize_email(new_email[: validation.EMAIL_MAX * 4])
     errors: dict[str, str] = {}
-    if problem := check_current_password(db, account, current_password, ip=ip, now=now):
+    locked: list[Mail] = []
+    if problem := check_current_password(db, account, current_password, ip=ip, now=now, mails=locked):
         errors[CURRENT] = problem
     if email_problem:
         errors[EMAIL] = email_problem.replace("メールアドレス1", "新しいメールアドレス")
@@ -356,7 +365,7 @@ def request_email_change(
     ):
         errors[EMAIL] = EMAIL_THROTTLED
     if errors:
-        return Result(errors, email)
+        return Result(errors, email, tuple(locked))
     _expire_links(db, account.id, now)
     token = tokens.issue(db, account.id, EMAIL_CHANGE, EMAIL_CHANGE_LIFETIME, email=email, now=now)
     cancel = tokens.issue(db, account.id, EMAIL_CANCEL, EMAIL_CHANGE_LIFETIME, email=account.email, now=now)

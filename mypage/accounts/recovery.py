@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from mypage import audit, routes
 from mypage.accounts import sessions, tokens
-from mypage.accounts.login import PASSWORD_RESET, find_account, fold, format_jst
+from mypage.accounts.login import PASSWORD_RESET, find_account, fold, format_jst, reset_url
 from mypage.accounts.validation import normalize_password, validate_password
 from mypage.mail import Mail
 from mypage.models import Account, Customer, utcnow
@@ -112,11 +112,6 @@ def request_login_id(
         "このメールにお心当たりのない場合は、お手数ですが破棄してください。"
     )
     return Mail(account.email, f"【{brand.portal_name}】ログインIDのお知らせ", body)
-
-
-def reset_url(token: str) -> str:
-    """The link in the reset mail; opening it uses nothing up."""
-    return f"{get_settings().base_url}{routes.RESET_PASSWORD}?token={token}"
 
 
 def request_password_reset(

@@ -182,6 +182,7 @@ class AccountSettingsState(rx.State):
         else:
             self.errors = _by_field(result.errors, MAIL_FIELDS)
             self.mail_summary = _summary(self.errors)
+            member.outbox.extend(result.mails)  # a lock mail, if this try locked the ID
         return [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
 
     @member_event

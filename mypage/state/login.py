@@ -101,15 +101,16 @@ class LoginState(rx.State):
         self.error = self.captcha_error = self.notice = self.resend_message = ""
         self.pending, self._pending_account_id = False, None
         if self.login_id_error or self.password_error:
-            return None
+            return
         if self.captcha_image and not answer:
             self.captcha_error = "画像認証の数字を入力してください。"
-            return None
+            return
         outcome, ticket = await asyncio.to_thread(
             _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer
         )
         if ticket is not None:
-            return post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+            yield post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+            return
         if outcome.status == login.PENDING:
             self.pending, self._pending_account_id = True, outcome.account_id
         if outcome.status == login.CAPTCHA:
@@ -117,7 +118,9 @@ class LoginState(rx.State):
         else:
             self.error = outcome.message
         await self._show_captcha(outcome.captcha_required)
-        return rx.set_value("field-password", "")
+        yield rx.set_value("field-password", "")
+        # The lock mail, after the answer (its time must not tell whether the ID has an account).
+        await offload.deliver(outcome.mails)
 
     @rx.event
     async def resend(self):

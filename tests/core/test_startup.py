@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("MYPAGE_BASE_URL", "localhost:3000"),
         ("MYPAGE_CAPTCHA_TEST_MODE", "maybe"),
         ("MYPAGE_BCRYPT_ROUNDS", "twelve"),
+        ("MYPAGE_TRUSTED_PROXIES", "10.0.0.l/8"),
     ],
 )
 def test_bad_setting_stops_the_start(variable, value):
