@@ -3,7 +3,8 @@
 Kinds used so far: login_ok, login_failed, login_locked, login_throttled, logout,
 session_start, recovery_id, recovery_password, password_reset, code_issued (a letter's new code),
 card_checkout / card_return (a card change's one-time nonce, subject its hash), card_changed, card_change_failed,
-login_id_changed, password_changed, email_change_requested, email_changed, other_sessions_ended
+login_id_changed, login_id_change_refused, password_changed, email_change_requested, email_changed,
+email_change_cancelled, other_sessions_ended
 (ID・パスワード変更; a wrong current password there is a login_failed with detail account_settings).
 `subject` is what the event is about (a folded login ID, a customer number or an
 address); `ip` is the client address it came from, and `net` its network as throttles

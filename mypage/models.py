@@ -193,10 +193,12 @@ class CaptchaChallenge(SQLModel, table=True):
     """An image CAPTCHA's answer, kept on the server; single use, 10 minutes."""
 
     __tablename__ = "captcha_challenge"
+    __table_args__ = (sa.Index("ix_captcha_net_created", "net", "created_at"),)
     id: str = Field(primary_key=True, max_length=64)
     answer_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
+    net: str = Field(default="", max_length=64)  # who asked: creation is limited per address
 
 
 class LoginGuard(SQLModel, table=True):

@@ -24,7 +24,12 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlparse
 
+from mypage import privatefiles
+
 ENVIRONMENTS = ("development", "test", "production")
+# guide: the operator's guide (半角英数 6–50); asvs: ASVS 5.0 level 1 (≥ 8, any printable, ≥ 64 allowed).
+PASSWORD_POLICIES = ("guide", "asvs")
+ASVS_MIN, ASVS_MAX = 8, 128
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ROOT / "var" / "secrets.json"
 SECRET_MIN = 32
@@ -74,6 +79,7 @@ class Settings:
     port: int = 3000
     password_min: int = 6
     password_max: int = 50
+    password_policy: str = "guide"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     trusted_proxies: tuple[str, ...] = ()
@@ -147,15 +153,13 @@ def _generated_secrets(path: Path) -> dict[str, str]:
     made = {"secret_key": secrets.token_urlsafe(48), "payment_gateway_secret": secrets.token_urlsafe(48)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: of two processes starting at once (portal and gateway), one writes, both read.
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Exclusive: of two processes starting at once (portal and gateway), one writes, both read.
+        privatefiles.write_new(path, json.dumps(made).encode())
     except FileExistsError:
         pass
     except OSError as error:
         raise SettingsError(f"MYPAGE_SECRETS_FILE cannot be created at {path}: {error.strerror}") from None
     else:
-        with os.fdopen(handle, "w") as file:
-            json.dump(made, file)
         return made
     try:
         kept = json.loads(path.read_text())
@@ -277,7 +281,14 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     defaults = Settings()
     outbox = _text(environ, "MYPAGE_OUTBOX_DIR")
     proxies = _proxies(environ)
-    password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", 6, 4, 128)
+    policy = _text(environ, "MYPAGE_PASSWORD_POLICY") or "guide"
+    if policy not in PASSWORD_POLICIES:
+        raise SettingsError(f"MYPAGE_PASSWORD_POLICY must be one of {', '.join(PASSWORD_POLICIES)}, not {policy!r}")
+    asvs = policy == "asvs"
+    password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", ASVS_MIN if asvs else 6, ASVS_MIN if asvs else 4, 128)
+    password_max = _integer(
+        environ, "MYPAGE_PASSWORD_MAX", ASVS_MAX if asvs else 50, max(password_min, 64 if asvs else 0), 128
+    )
     settings = Settings(
         env=env,
         database_url=_url(environ, "MYPAGE_DATABASE_URL", ("sqlite", "postgresql")) or defaults.database_url,
@@ -296,7 +307,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         captcha_test_mode=captcha_test_mode,
         port=port,
         password_min=password_min,
-        password_max=_integer(environ, "MYPAGE_PASSWORD_MAX", 50, password_min, 128),
+        password_max=password_max,
+        password_policy=policy,
         session_idle_minutes=_integer(environ, "MYPAGE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_absolute_hours=_integer(environ, "MYPAGE_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
         trusted_proxies=proxies,

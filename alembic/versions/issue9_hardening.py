@@ -1,5 +1,6 @@
 """hardening: audit events get the throttling network of the address (IPv4 singly,
-IPv6 by /64); login_guard, one row per login ID, locked while its failures are counted
+IPv6 by /64); login_guard, one row per login ID, locked while its failures are counted;
+CAPTCHA challenges get the network that asked (creation is limited per address)
 
 Revision ID: issue9_hardening
 Revises: 0003
@@ -22,6 +23,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_kind_net_at', ['kind', 'net', 'at'], unique=False)
     # Older events keep their address as their network; throttles look back an hour only.
     op.execute("UPDATE audit_event SET net = ip")
+    with op.batch_alter_table('captcha_challenge', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('net', sa.String(length=64), nullable=False, server_default=''))
+        batch_op.create_index('ix_captcha_net_created', ['net', 'created_at'], unique=False)
     op.create_table(
         'login_guard',
         sa.Column('subject', sa.String(length=100), nullable=False),
@@ -32,6 +36,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('login_guard')
+    with op.batch_alter_table('captcha_challenge', schema=None) as batch_op:
+        batch_op.drop_index('ix_captcha_net_created')
+        batch_op.drop_column('net')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_kind_net_at')
         batch_op.drop_column('net')

@@ -43,6 +43,8 @@ from mypage.settings import get_settings
 EMAIL_CHANGE, EMAIL_CANCEL = tokens.EMAIL_CHANGE, tokens.EMAIL_CANCEL
 EMAIL_CHANGE_LIFETIME = dt.timedelta(hours=24)
 EMAIL_REQUEST_LIMIT, EMAIL_REQUEST_WINDOW = 5, dt.timedelta(hours=1)
+# Every new login ID tried (taken or not) counts: the form must not probe which IDs exist.
+LOGIN_ID_TRY_LIMIT, LOGIN_ID_TRY_WINDOW = 5, dt.timedelta(hours=1)
 
 # Field names of the results' errors.
 CURRENT = "current_password"
@@ -50,6 +52,7 @@ LOGIN_ID, PASSWORD, PASSWORD_CONFIRM, EMAIL = "login_id", "password", "password_
 
 # Audit kinds.
 LOGIN_ID_CHANGED = "login_id_changed"
+LOGIN_ID_REFUSED = "login_id_change_refused"  # the new ID was taken
 PASSWORD_CHANGED = "password_changed"
 EMAIL_CHANGE_REQUESTED = "email_change_requested"
 EMAIL_CHANGED = "email_changed"
@@ -66,6 +69,9 @@ LOGIN_ID_SAME = "現在のログインIDと同じです。新しいログインI
 LOGIN_ID_IN_PASSWORD = "現在のパスワードを含むログインIDは使用できません。別のログインIDを入力してください。"
 PASSWORD_SAME = "現在のパスワードと同じです。新しいパスワードを入力してください。"
 EMAIL_SAME = "現在のメールアドレスと同じです。新しいメールアドレスを入力してください。"
+LOGIN_ID_THROTTLED = (
+    "ログインID変更のお申込みが続いたため、受付を一時停止しています。1時間ほどおいてからお試しください。"
+)
 EMAIL_THROTTLED = (
     "メールアドレス変更のお申込みが続いたため、受付を一時停止しています。1時間ほどおいてからお試しください。"
 )
@@ -201,6 +207,11 @@ def change_login_id(
         errors[LOGIN_ID] = LOGIN_ID_SAME
     elif CURRENT not in errors and login_id.lower() in normalize_password(current_password).lower():
         errors[LOGIN_ID] = LOGIN_ID_IN_PASSWORD
+    elif (
+        audit.count(db, (LOGIN_ID_CHANGED, LOGIN_ID_REFUSED), account_id=account.id, after=now - LOGIN_ID_TRY_WINDOW)
+        >= LOGIN_ID_TRY_LIMIT
+    ):
+        errors[LOGIN_ID] = LOGIN_ID_THROTTLED
     if errors:
         return Result(errors, login_id, tuple(locked))
     old = account.login_id
@@ -213,6 +224,16 @@ def change_login_id(
         db.flush()
     except IntegrityError:
         db.rollback()
+        # Recorded after the rollback, so that it counts toward LOGIN_ID_TRY_LIMIT.
+        audit.record(
+            db,
+            LOGIN_ID_REFUSED,
+            subject=fold(account.login_id),
+            account_id=account.id,
+            ip=ip,
+            detail=f"taken: {login_id}",
+            now=now,
+        )
         return Result({LOGIN_ID: LOGIN_ID_TAKEN}, login_id)
     db.refresh(account)
     audit.record(

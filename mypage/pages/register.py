@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN
+from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN, password_rule
 from mypage.components.forms import field, required_badge
 from mypage.components.layout import BRAND, heading, template
 from mypage.settings import get_settings
@@ -200,7 +200,6 @@ def captcha_field() -> rx.Component:
 
 def registration_form() -> rx.Component:
     """All the guide's fields, 戻る and 次へ."""
-    low, high = SETTINGS.password_min, SETTINGS.password_max
     errors = RegisterState.errors
     return rx.form(
         rx.vstack(
@@ -224,8 +223,7 @@ def registration_form() -> rx.Component:
                     type_="password",
                     required=True,
                     error=errors["password"],
-                    hint=f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
-                    "ログインIDと同じものや、推測されやすいものは使えません。",
+                    hint=password_rule() + "ログインIDと同じものや、推測されやすいものは使えません。",
                     auto_complete="new-password",
                 ),
                 field(

@@ -58,7 +58,11 @@ class LoginState(rx.State):
         if not required:
             self._captcha_id, self.captcha_image = "", ""
             return
-        self._captcha_id, png = await offload.in_session(captcha.new_challenge)
+        try:
+            self._captcha_id, png = await offload.in_session(captcha.new_challenge, ip=client_ip(self))
+        except captcha.Throttled as refused:
+            self._captcha_id, self.captcha_image, self.captcha_error = "", "", str(refused)
+            return
         self.captcha_image = captcha.data_url(png)
 
     @rx.event

@@ -43,9 +43,9 @@ _SHOWN = (LOGIN_ID, EMAIL, CUSTOMER_NUMBER)
 _CLEARED = ("password", "password_confirm", CAPTCHA)
 
 
-def _new_captcha() -> tuple[str, str]:
+def _new_captcha(ip: str) -> tuple[str, str]:
     with db.session() as session:
-        challenge_id, png = captcha.new_challenge(session)
+        challenge_id, png = captcha.new_challenge(session, ip=ip)
     return challenge_id, captcha.data_url(png)
 
 
@@ -111,7 +111,11 @@ class RegisterState(rx.State):
         return items
 
     async def _refresh_captcha(self) -> None:
-        self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
+        try:
+            self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha, client_ip(self))
+        except captcha.Throttled as refused:
+            self._captcha_id, self.captcha_src = "", ""
+            self.errors = {**self.errors, CAPTCHA: str(refused)}
 
     def _fill_form(self) -> list[rx.event.EventSpec]:
         values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}

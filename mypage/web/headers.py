@@ -13,8 +13,16 @@ from urllib.parse import urlparse
 from mypage import routes
 from mypage.settings import Settings, get_settings
 
-# Pages whose HTML or data belongs to one subscriber: never stored by the browser or a proxy.
-_NO_STORE_PREFIXES = (*routes.MEMBER_PAGES, routes.RESET_PASSWORD, routes.API_PREFIX)
+# Pages whose HTML or data belongs to one subscriber, and the pages of mailed links (their
+# address carries a token): never stored by the browser or a proxy.
+_NO_STORE_PREFIXES = (
+    *routes.MEMBER_PAGES,
+    routes.RESET_PASSWORD,
+    routes.VERIFY,
+    routes.EMAIL_CONFIRM,
+    routes.EMAIL_CANCEL,
+    routes.API_PREFIX,
+)
 
 
 def websocket_origin(settings: Settings) -> str:
