@@ -15,6 +15,7 @@ from mypage.security import nfkc
 from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
 
+LOGIN_ID_FIELD = "field-login_id"
 NOTICES = {
     "logout": "ログアウトしました。",
     "timeout": "一定時間操作がなかったため、自動的にログアウトしました。もう一度ログインしてください。",
@@ -76,14 +77,13 @@ class LoginState(rx.State):
         await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
-    def set_login_id(self, value: str):
-        """Keep what is typed in ログインID."""
-        self.login_id = value[:100]
-
-    @rx.event
-    def normalize_login_id(self, _value: str = ""):
-        """On leaving ログインID: show the half-width form of what was typed."""
-        self.login_id = nfkc(self.login_id)
+    def normalize_login_id(self, value: str = ""):
+        """On leaving ログインID: show the half-width form of what was typed (only if it differs)."""
+        typed = value[:100] if isinstance(value, str) else ""
+        self.login_id = nfkc(typed)
+        if self.login_id != typed:
+            return rx.set_value(LOGIN_ID_FIELD, self.login_id)
+        return None
 
     @rx.event
     def clear(self):
@@ -92,7 +92,7 @@ class LoginState(rx.State):
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.notice = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
-        return rx.set_value("field-password", "")
+        return [rx.set_value(LOGIN_ID_FIELD, ""), rx.set_value("field-password", "")]
 
     @rx.event
     async def submit(self, form: dict):
@@ -122,7 +122,7 @@ class LoginState(rx.State):
         else:
             self.error = outcome.message
         await self._show_captcha(outcome.captcha_required)
-        yield rx.set_value("field-password", "")
+        yield [rx.set_value(LOGIN_ID_FIELD, self.login_id), rx.set_value("field-password", "")]
         # The lock mail, after the answer (its time must not tell whether the ID has an account).
         await offload.deliver(outcome.mails)
 

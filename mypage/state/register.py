@@ -9,6 +9,7 @@ never sent back to the browser (the code boxes keep their own values).
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
@@ -41,6 +42,14 @@ def field_id(name: str) -> str:
 # The text boxes the server may fill in again; never the passwords, the code or the CAPTCHA.
 _SHOWN = (LOGIN_ID, EMAIL, CUSTOMER_NUMBER)
 _CLEARED = ("password", "password_confirm", CAPTCHA)
+
+
+def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
+    """Put values into the boxes that are still empty; a box someone has typed in is left alone."""
+    return rx.call_script(
+        f"for (const [id, v] of Object.entries({json.dumps(values)})) {{"
+        " const el = document.getElementById(id); if (el && el.value === '' && v) el.value = v; }"
+    )
 
 
 def _new_captcha(ip: str) -> tuple[str, str]:
@@ -117,8 +126,11 @@ class RegisterState(rx.State):
             self._captcha_id, self.captcha_src = "", ""
             self.errors = {**self.errors, CAPTCHA: str(refused)}
 
+    def _kept(self) -> dict[str, str]:
+        return {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+
     def _fill_form(self) -> list[rx.event.EventSpec]:
-        values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
+        values = self._kept()
         return [rx.set_value(field_id(name), values[name]) for name in _SHOWN] + [
             rx.set_value(field_id(name), "") for name in _CLEARED
         ]
@@ -133,7 +145,8 @@ class RegisterState(rx.State):
         self._keep_errors = False
         self._prepared = None
         await self._refresh_captcha()
-        return self._fill_form()
+        # On opening, only empty boxes get the kept values: what was typed meanwhile stays.
+        return _fill_empty({field_id(name): value for name, value in self._kept().items()})
 
     @rx.event
     async def change_captcha(self):
