@@ -37,6 +37,11 @@ def content_security_policy(settings: Settings | None = None) -> str:
     return "; ".join(
         [
             "default-src 'self'",
+            # 'unsafe-eval' stays: Reflex 0.10's frontend runs every rx.call_script with eval()
+            # (.web/utils/state.js, the "_call_script" / "_call_function" events), and the portal
+            # needs call_script for the POST that sets the HttpOnly session cookie
+            # (state.auth.post_form) and for taking tokens out of the address bar. Checked in
+            # Reflex 0.10.1; drop it when Reflex runs scripts without eval.
             "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
