@@ -45,10 +45,14 @@ _CLEARED = ("password", "password_confirm", CAPTCHA)
 
 
 def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
-    """Put values into the boxes that are still empty; a box someone has typed in is left alone."""
+    """Put values into the boxes that are still empty and not being typed in; others are left alone.
+
+    The page binds no default value to these boxes, so hydration never writes into them either.
+    """
     return rx.call_script(
         f"for (const [id, v] of Object.entries({json.dumps(values)})) {{"
-        " const el = document.getElementById(id); if (el && el.value === '' && v) el.value = v; }"
+        " const el = document.getElementById(id);"
+        " if (el && v && el.value === '' && el !== document.activeElement) el.value = v; }"
     )
 
 
