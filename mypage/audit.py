@@ -3,12 +3,14 @@
 Kinds used so far: login_ok, login_failed, login_locked, login_throttled, logout,
 session_start, recovery_id, recovery_password, password_reset, code_issued (a letter's new code),
 card_checkout / card_return (a card change's one-time nonce, subject its hash), card_changed, card_change_failed,
-login_id_changed, password_changed, email_change_requested, email_changed, other_sessions_ended
+login_id_changed, login_id_change_refused, password_changed, email_change_requested, email_changed,
+email_change_cancelled, other_sessions_ended
 (ID・パスワード変更; a wrong current password there is a login_failed with detail account_settings),
 bill_pay_checkout / bill_pay_return (お支払い's one-time nonce, detail the invoice), bill_paid, bill_pay_failed,
 paperless_on / paperless_off, bill_mail_on / bill_mail_off, bill_mail_sent / bill_mail_failed.
 `subject` is what the event is about (a folded login ID, a customer number or an
-address); `ip` is the client address it came from.
+address); `ip` is the client address it came from, and `net` its network as throttles
+count it (mypage.netaddr.network: IPv4 singly, IPv6 by /64).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage.models import AuditEvent, utcnow
+from mypage.netaddr import network
 
 # Every event also goes to the log stream (mypage.logs), with its fields.
 _log = logging.getLogger("mypage.audit")
@@ -37,7 +40,13 @@ def record(
 ) -> AuditEvent:
     """Add one event; the caller commits with the change it describes."""
     event = AuditEvent(
-        at=now or utcnow(), kind=kind, subject=subject[:100], account_id=account_id, ip=ip[:64], detail=detail[:500]
+        at=now or utcnow(),
+        kind=kind,
+        subject=subject[:100],
+        account_id=account_id,
+        ip=ip[:64],
+        net=network(ip),
+        detail=detail[:500],
     )
     db.add(event)
     db.flush()
@@ -54,12 +63,15 @@ def count(
     ip: str | None = None,
     account_id: int | None = None,
 ) -> int:
-    """How many events of these kinds for a subject, an address or an account, strictly after a time."""
+    """How many events of these kinds for a subject, an address or an account, strictly after a time.
+
+    An address counts with its network (IPv4 singly, IPv6 by /64).
+    """
     query = select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.kind.in_(kinds), AuditEvent.at > after)
     if subject is not None:
         query = query.where(AuditEvent.subject == subject[:100])
     if ip is not None:
-        query = query.where(AuditEvent.ip == ip[:64])
+        query = query.where(AuditEvent.net == network(ip))
     if account_id is not None:
         query = query.where(AuditEvent.account_id == account_id)
     return db.exec(query).one()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from mypage import privatefiles
 from mypage.settings import ROOT, get_settings
 
 
@@ -16,6 +17,7 @@ from mypage.settings import ROOT, get_settings
 def engine_for(url: str) -> sa.Engine:
     """One engine per URL; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
+        _owner_only(url)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -27,6 +29,13 @@ def engine_for(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _owner_only(url: str) -> None:
+    """A new SQLite file is created 0600 (it holds hashes, addresses and bills)."""
+    path = privatefiles.sqlite_path(url)
+    if path is not None:
+        privatefiles.create_empty(path)
 
 
 def engine() -> sa.Engine:
@@ -55,6 +64,7 @@ def upgrade(url: str | None = None) -> None:
     url = url or get_settings().database_url
     if url.startswith("sqlite:///"):
         (ROOT / "var").mkdir(exist_ok=True)
+        _owner_only(url)
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "alembic"))
     config.set_main_option("sqlalchemy.url", url)

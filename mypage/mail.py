@@ -9,6 +9,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from mypage import privatefiles
 from mypage.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def _send_smtp(message: EmailMessage, settings: Settings) -> None:
 
 
 def _write_outbox(message: EmailMessage, settings: Settings) -> None:
-    settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+    settings.outbox_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = message["Message-ID"].strip("<>").replace("@", "_")
-    (settings.outbox_dir / f"{name}.eml").write_bytes(bytes(message))
+    # Owner-only: outbox mail holds reset and confirmation links.
+    privatefiles.write_new(settings.outbox_dir / f"{name}.eml", bytes(message))

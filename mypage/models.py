@@ -189,6 +189,8 @@ class AuditEvent(SQLModel, table=True):
         sa.Index("ix_audit_kind_subject_at", "kind", "subject", "at"),
         # Per-address throttles (failed logins, recovery mails) count by address.
         sa.Index("ix_audit_kind_ip_at", "kind", "ip", "at"),
+        # ... by network: IPv4 addresses singly, IPv6 by /64 (mypage.netaddr.network).
+        sa.Index("ix_audit_kind_net_at", "kind", "net", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow)
@@ -197,16 +199,19 @@ class AuditEvent(SQLModel, table=True):
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     ip: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)
+    net: str = Field(default="", max_length=64)
 
 
 class CaptchaChallenge(SQLModel, table=True):
     """An image CAPTCHA's answer, kept on the server; single use, 10 minutes."""
 
     __tablename__ = "captcha_challenge"
+    __table_args__ = (sa.Index("ix_captcha_net_created", "net", "created_at"),)
     id: str = Field(primary_key=True, max_length=64)
     answer_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
+    net: str = Field(default="", max_length=64)  # who asked: creation is limited per address
 
 
 class Payment(SQLModel, table=True):
@@ -220,3 +225,15 @@ class Payment(SQLModel, table=True):
     method: str = Field(max_length=60)
     charge_id: str = Field(max_length=100, unique=True)
     paid_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LoginGuard(SQLModel, table=True):
+    """One row per (folded) login ID, known or not: locked while that ID's failures are counted.
+
+    Two wrong passwords at once for one ID take turns on this row, so the count of
+    failures (in the audit trail) never passes the limit without a lock.
+    """
+
+    __tablename__ = "login_guard"
+    subject: str = Field(primary_key=True, max_length=100)
+    at: dt.datetime = Field(default_factory=utcnow)

@@ -9,6 +9,7 @@ FORGOT_ID = "/forgot-id"
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
 EMAIL_CONFIRM = "/account/email-confirm"
+EMAIL_CANCEL = "/account/email-cancel"  # the old address's link: cancel a pending change
 HOME = "/home"
 CONTRACT = "/contract"
 BILLS = "/bills"

@@ -24,7 +24,8 @@ def nfkc(value: str) -> str:
 def hash_password(password: str, rounds: int | None = None) -> str:
     """A bcrypt hash at the configured cost."""
     rounds = rounds or get_settings().bcrypt_rounds
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+    # bcrypt reads 72 bytes; check_password cuts the same way (long ASVS passwords).
+    return bcrypt.hashpw(password.encode("utf-8")[:72], bcrypt.gensalt(rounds)).decode("ascii")
 
 
 def check_password(password: str, password_hash: str | None) -> bool:

@@ -2,23 +2,38 @@
 
 Bad values raise SettingsError with one line that names the variable, so that
 `make run` stops with a message a person can act on.
+
+No secret comes from the source: without MYPAGE_ENV=production, a secret key and a
+gateway secret that are not set are generated on first start and kept in
+MYPAGE_SECRETS_FILE (var/secrets.json), readable by its owner only. With
+MYPAGE_ENV=production both must be set and long, the base URL must be https (plain
+http only for localhost), and the operator's name, address, sender and registration
+number must be the operator's own (not the built-in Aomori values), the number with
+a valid 法人番号 check digit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import hmac
+import ipaddress
+import json
 import os
 import re
+import secrets
 from pathlib import Path
 from urllib.parse import urlparse
 
+from mypage import privatefiles
+
 ENVIRONMENTS = ("development", "test", "production")
+# guide: the operator's guide (半角英数 6–50); asvs: ASVS 5.0 level 1 (≥ 8, any printable, ≥ 64 allowed).
+PASSWORD_POLICIES = ("guide", "asvs")
+ASVS_MIN, ASVS_MAX = 8, 128
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "mypage-development-secret-not-for-production"
-DEV_GATEWAY_SECRET = "mypage-test-gateway-secret-not-for-production"
+SECRETS_FILE = ROOT / "var" / "secrets.json"
+SECRET_MIN = 32
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class SettingsError(ValueError):
@@ -54,7 +69,7 @@ class Settings:
     database_url: str = f"sqlite:///{ROOT / 'var' / 'mypage.db'}"
     redis_url: str | None = None
     base_url: str = "http://localhost:3000"
-    secret_key: str = DEV_SECRET
+    secret_key: str = ""
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
@@ -68,11 +83,12 @@ class Settings:
     port: int = 3000
     password_min: int = 6
     password_max: int = 50
+    password_policy: str = "guide"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     trusted_proxies: tuple[str, ...] = ()
     payment_gateway_url: str = "http://localhost:3001"
-    payment_gateway_secret: str = DEV_GATEWAY_SECRET
+    payment_gateway_secret: str = ""
     branding: Branding = dataclasses.field(default_factory=Branding)
     # The production launch (`mypage serve`, deploy/): issue 11.
     workers: int = dataclasses.field(default_factory=lambda: default_workers())
@@ -151,6 +167,82 @@ def _url(environ: dict[str, str], name: str, schemes: tuple[str, ...]) -> str | 
     return raw
 
 
+def _generated_secrets(path: Path) -> dict[str, str]:
+    """The development secrets of this checkout: made on first start, kept readable by the owner only."""
+    made = {"secret_key": secrets.token_urlsafe(48), "payment_gateway_secret": secrets.token_urlsafe(48)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Exclusive: of two processes starting at once (portal and gateway), one writes, both read.
+        privatefiles.write_new(path, json.dumps(made).encode())
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise SettingsError(f"MYPAGE_SECRETS_FILE cannot be created at {path}: {error.strerror}") from None
+    else:
+        return made
+    try:
+        kept = json.loads(path.read_text())
+        if os.stat(path).st_mode & 0o077:
+            path.chmod(0o600)
+    except (OSError, ValueError):
+        kept = {}
+    if not all(isinstance(kept.get(name), str) and len(kept[name]) >= SECRET_MIN for name in made):
+        raise SettingsError(f"MYPAGE_SECRETS_FILE {path} is unreadable or incomplete; delete it to make a new one")
+    return kept
+
+
+def _check_production_url(base_url: str) -> None:
+    parsed = urlparse(base_url)
+    if parsed.scheme != "https" and parsed.hostname not in LOCAL_HOSTS:
+        raise SettingsError(
+            f"MYPAGE_BASE_URL must be an https:// URL in production (http only for localhost), not {base_url!r}"
+        )
+
+
+def corporate_number_ok(digits: str) -> bool:
+    """Whether 13 digits are a 法人番号 with a right check digit (the first).
+
+    検査用数字 = 9 − (Σ Pn×Qn mod 9) over the other 12 digits, Pn the n-th from the
+    right, Qn 1 for odd n and 2 for even n.
+    """
+    if not re.fullmatch(r"\d{13}", digits):
+        return False
+    body = digits[1:][::-1]
+    total = sum(int(p) * (1 if n % 2 else 2) for n, p in enumerate(body, start=1))
+    return int(digits[0]) == 9 - total % 9
+
+
+def _check_operator(environ: dict[str, str], settings: Settings) -> None:
+    """In production the operator's own details, not the built-in Aomori values."""
+    builtin, brand = Branding(), settings.branding
+    for name, value, default in (
+        ("MYPAGE_OPERATOR_NAME", brand.name, builtin.name),
+        ("MYPAGE_OPERATOR_ADDRESS", brand.address, builtin.address),
+        ("MYPAGE_MAIL_FROM", settings.mail_from, Settings.mail_from),
+        ("MYPAGE_OPERATOR_REGISTRATION_NUMBER", brand.registration_number, builtin.registration_number),
+    ):
+        if _text(environ, name) is None or value == default:
+            raise SettingsError(f"{name} must be set to the operator's own value in production")
+    if not corporate_number_ok(brand.registration_number[1:]):
+        raise SettingsError(
+            "MYPAGE_OPERATOR_REGISTRATION_NUMBER has a wrong check digit: T + the 13-digit 法人番号 is expected"
+        )
+
+
+def _proxies(environ: dict[str, str]) -> tuple[str, ...]:
+    """MYPAGE_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges, each checked."""
+    raw = _text(environ, "MYPAGE_TRUSTED_PROXIES") or ""
+    entries = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"MYPAGE_TRUSTED_PROXIES: {entry!r} is not an IP address or a CIDR range like 10.0.0.0/8"
+            ) from None
+    return entries
+
+
 def _branding(environ: dict[str, str]) -> Branding:
     fields = {f.name: f for f in dataclasses.fields(Branding)}
     values = {}
@@ -186,30 +278,42 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     if env not in ENVIRONMENTS:
         raise SettingsError(f"MYPAGE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     secret = _text(environ, "MYPAGE_SECRET_KEY")
-    if env == "production" and (secret is None or len(secret) < 32):
-        raise SettingsError("MYPAGE_SECRET_KEY must be set to at least 32 characters in production")
+    if env == "production" and (secret is None or len(secret) < SECRET_MIN):
+        raise SettingsError(f"MYPAGE_SECRET_KEY must be set to at least {SECRET_MIN} characters in production")
     captcha_test_mode = _flag(environ, "MYPAGE_CAPTCHA_TEST_MODE")
     if env == "production" and captcha_test_mode:
         raise SettingsError("MYPAGE_CAPTCHA_TEST_MODE cannot be used with MYPAGE_ENV=production")
     port = _integer(environ, "PORT", 3000, 1, 65535)
     gateway_url = _url(environ, "MYPAGE_PAYMENT_GATEWAY_URL", ("http", "https")) or Settings.payment_gateway_url
     gateway_secret = _text(environ, "MYPAGE_PAYMENT_GATEWAY_SECRET")
-    if env == "production" and gateway_secret is not None and len(gateway_secret) < 32:
-        raise SettingsError("MYPAGE_PAYMENT_GATEWAY_SECRET must be at least 32 characters in production")
-    if gateway_secret is None and env == "production":
-        # Unset in production: one derived from the secret key, never the public development one.
-        gateway_secret = hmac.new((secret or "").encode(), b"payment-gateway", hashlib.sha256).hexdigest()
+    if env == "production" and (gateway_secret is None or len(gateway_secret) < SECRET_MIN):
+        raise SettingsError(
+            f"MYPAGE_PAYMENT_GATEWAY_SECRET must be set to at least {SECRET_MIN} characters in production"
+        )
+    if secret is None or gateway_secret is None:
+        generated = _generated_secrets(Path(_text(environ, "MYPAGE_SECRETS_FILE") or SECRETS_FILE))
+        secret = secret or generated["secret_key"]
+        gateway_secret = gateway_secret or generated["payment_gateway_secret"]
     base_url = _url(environ, "MYPAGE_BASE_URL", ("http", "https")) or f"http://localhost:{port}"
+    if env == "production":
+        _check_production_url(base_url)
     defaults = Settings()
     outbox = _text(environ, "MYPAGE_OUTBOX_DIR")
-    proxies = _text(environ, "MYPAGE_TRUSTED_PROXIES") or ""
-    password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", 6, 4, 128)
-    return Settings(
+    proxies = _proxies(environ)
+    policy = _text(environ, "MYPAGE_PASSWORD_POLICY") or "guide"
+    if policy not in PASSWORD_POLICIES:
+        raise SettingsError(f"MYPAGE_PASSWORD_POLICY must be one of {', '.join(PASSWORD_POLICIES)}, not {policy!r}")
+    asvs = policy == "asvs"
+    password_min = _integer(environ, "MYPAGE_PASSWORD_MIN", ASVS_MIN if asvs else 6, ASVS_MIN if asvs else 4, 128)
+    password_max = _integer(
+        environ, "MYPAGE_PASSWORD_MAX", ASVS_MAX if asvs else 50, max(password_min, 64 if asvs else 0), 128
+    )
+    settings = Settings(
         env=env,
         database_url=_url(environ, "MYPAGE_DATABASE_URL", ("sqlite", "postgresql")) or defaults.database_url,
         redis_url=_url(environ, "MYPAGE_REDIS_URL", ("redis", "rediss")),
         base_url=base_url.rstrip("/"),
-        secret_key=secret or DEV_SECRET,
+        secret_key=secret,
         smtp_host=_text(environ, "MYPAGE_SMTP_HOST"),
         smtp_port=_integer(environ, "MYPAGE_SMTP_PORT", 25, 1, 65535),
         smtp_user=_text(environ, "MYPAGE_SMTP_USER"),
@@ -222,15 +326,19 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         captcha_test_mode=captcha_test_mode,
         port=port,
         password_min=password_min,
-        password_max=_integer(environ, "MYPAGE_PASSWORD_MAX", 50, password_min, 128),
+        password_max=password_max,
+        password_policy=policy,
         session_idle_minutes=_integer(environ, "MYPAGE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_absolute_hours=_integer(environ, "MYPAGE_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
-        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+        trusted_proxies=proxies,
         payment_gateway_url=gateway_url.rstrip("/"),
-        payment_gateway_secret=gateway_secret or DEV_GATEWAY_SECRET,
+        payment_gateway_secret=gateway_secret,
         branding=_branding(environ),
         **_production(environ),
     )
+    if env == "production":
+        _check_operator(environ, settings)
+    return settings
 
 
 LOG_FORMATS = ("text", "json")

@@ -19,7 +19,21 @@ os.environ.update(
     MYPAGE_OUTBOX_DIR=str(TMP / "outbox"),
     MYPAGE_DATABASE_URL=f"sqlite:///{TMP / 'unit.db'}",
     MYPAGE_CAPTCHA_TEST_MODE="1",
+    # Generated development secrets go here, not into the checkout's var/.
+    MYPAGE_SECRETS_FILE=str(TMP / "secrets.json"),
 )
+# What MYPAGE_ENV=production needs at least: long secrets, an https URL, the operator's own details.
+PRODUCTION = {
+    "MYPAGE_ENV": "production",
+    "MYPAGE_CAPTCHA_TEST_MODE": "0",
+    "MYPAGE_SECRET_KEY": "k" * 40,
+    "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 40,
+    "MYPAGE_BASE_URL": "https://mypage.example-cable.jp",
+    "MYPAGE_OPERATOR_NAME": "八戸ケーブル",
+    "MYPAGE_OPERATOR_ADDRESS": "青森県八戸市類家1-1",
+    "MYPAGE_MAIL_FROM": "八戸ケーブル マイページ <mypage@example-cable.jp>",
+    "MYPAGE_OPERATOR_REGISTRATION_NUMBER": "T7000012050002",
+}
 for _name in ("MYPAGE_SMTP_HOST", "MYPAGE_REDIS_URL", "MYPAGE_BASE_URL", "MYPAGE_SECRET_KEY"):
     os.environ.pop(_name, None)
 

@@ -2,7 +2,8 @@
 
 The answer stays on the server as a keyed hash; the browser gets only the PNG and
 the challenge's random id. A challenge is used up by its first answer, right or
-wrong, and dies after 10 minutes.
+wrong, and dies after 10 minutes. One address (an IPv6 /64 counts as one) may make
+CREATE_LIMIT challenges in CREATE_WINDOW; each new one purges those older than a day.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import datetime as dt
 import secrets
 
 from captcha.image import ImageCaptcha
-from sqlmodel import Session, col, delete, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from mypage.models import CaptchaChallenge, utcnow
+from mypage.netaddr import network
 from mypage.security import hash_token, nfkc
 from mypage.settings import get_settings
 
@@ -22,6 +24,8 @@ DIGITS = 4
 LIFETIME = dt.timedelta(minutes=10)
 # Unanswered challenges are kept a while for nothing; purged when new ones are made.
 PURGE_AFTER = dt.timedelta(days=1)
+CREATE_LIMIT, CREATE_WINDOW = 30, dt.timedelta(minutes=10)
+THROTTLED = "画像の作成が続いたため、しばらくお待ちください。10分ほどおいてから「別の画像に変更」を押してください。"
 TEST_ANSWER = "PASSED"
 WIDTH, HEIGHT = 200, 70
 
@@ -37,20 +41,36 @@ def _new_answer() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(DIGITS))
 
 
-def new_challenge(db: Session, now: dt.datetime | None = None) -> tuple[str, bytes]:
+class Throttled(Exception):
+    """This address has made too many challenges lately."""
+
+
+def new_challenge(db: Session, now: dt.datetime | None = None, ip: str = "") -> tuple[str, bytes]:
     """Make a challenge and its image.
 
     Args:
         db: The session to add the challenge to; the caller commits.
         now: The current time.
+        ip: The client's address; its network's challenges are counted.
 
     Returns:
         The challenge id (safe to give the browser) and the PNG image.
+
+    Raises:
+        Throttled: The address made CREATE_LIMIT challenges in the last CREATE_WINDOW.
     """
     now = now or utcnow()
+    net = network(ip)
+    made = db.exec(
+        select(func.count())
+        .select_from(CaptchaChallenge)
+        .where(CaptchaChallenge.net == net, col(CaptchaChallenge.created_at) > now - CREATE_WINDOW)
+    ).one()
+    if made >= CREATE_LIMIT:
+        raise Throttled(THROTTLED)
     answer = _new_answer()
     challenge_id = secrets.token_urlsafe(24)
-    db.add(CaptchaChallenge(id=challenge_id, answer_hash=_answer_hash(challenge_id, answer), created_at=now))
+    db.add(CaptchaChallenge(id=challenge_id, answer_hash=_answer_hash(challenge_id, answer), created_at=now, net=net))
     db.exec(delete(CaptchaChallenge).where(col(CaptchaChallenge.created_at) < now - PURGE_AFTER))
     return challenge_id, _image.generate(answer, format="png").getvalue()
 

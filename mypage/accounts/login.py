@@ -14,6 +14,12 @@ Rules (issue 4):
   30 the address may not try at all for the rest of the hour. So one address cannot
   lock out every account, nor guess without CAPTCHAs.
 - A pending account is told so only after its password was right.
+- Counting is atomic: the login ID's `LoginGuard` row is locked (an upsert) before its
+  failures are read, so parallel wrong passwords take turns and never pass the limit
+  unlocked. bcrypt runs before the lock, so the lock is held only for a few queries.
+- When an ID is locked, its owner (if the ID has an account) gets a mail saying so with
+  a password-reset link that ends the lock at once; the message on screen says a mail
+  was sent if the ID has an account, so it tells nobody whether it has.
 """
 
 from __future__ import annotations
@@ -21,13 +27,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from mypage import audit
-from mypage.accounts import captcha
+from mypage import audit, routes
+from mypage.accounts import captcha, tokens
 from mypage.accounts.validation import normalize_password
 from mypage.jptime import format_datetime
-from mypage.models import Account, utcnow
+from mypage.mail import Mail
+from mypage.models import Account, Customer, LoginGuard, utcnow
 from mypage.security import check_password, nfkc
 from mypage.settings import get_settings
 
@@ -37,6 +45,8 @@ LOCK_MAX = dt.timedelta(hours=24)
 CAPTCHA_AFTER = 3
 ADDRESS_WINDOW = dt.timedelta(hours=1)
 ADDRESS_LIMIT = 30
+# The reset link in the lock mail (as パスワードを忘れた場合's).
+RESET_LIFETIME = dt.timedelta(hours=1)
 
 # Audit kinds.
 OK_KIND, FAILED, LOCKED_KIND, REFUSED_LOCKED = "login_ok", "login_failed", "login_locked", "login_refused_locked"
@@ -74,6 +84,8 @@ class Outcome:
     account_id: int | None = None
     locked_until: dt.datetime | None = None
     captcha_required: bool = False
+    # The lock mail to the owner, sent by the caller after commit.
+    mails: tuple[Mail, ...] = ()
 
     @property
     def message(self) -> str:
@@ -85,6 +97,7 @@ class Outcome:
             until = format_datetime(self.locked_until) if self.locked_until else ""
             return (
                 f"ログインに続けて失敗したため、このログインIDでのログインを{until}まで停止しています。"
+                f"{LOCK_MAIL_NOTE}"
                 f"お急ぎの場合は、{brand.name}窓口（{brand.phone}、受付時間 {brand.hours}）までお問合せください。"
             )
         if self.status == PENDING:
@@ -100,6 +113,52 @@ class Outcome:
                 f"お急ぎの場合は、{brand.name}窓口（{brand.phone}）までお問合せください。"
             )
         return ""
+
+
+LOCK_MAIL_NOTE = (
+    "このログインIDのアカウントがある場合は、登録されているメールアドレスに、停止をすぐに解除できる"
+    "パスワード再設定のURLをお送りしました。"
+)
+
+
+def reset_url(token: str) -> str:
+    """The link of a reset mail (パスワードを忘れた場合, the lock mail); opening it uses nothing up."""
+    return f"{get_settings().base_url}{routes.RESET_PASSWORD}?token={token}"
+
+
+def guard(db: Session, subject: str, now: dt.datetime) -> None:
+    """Take the login ID's turn: lock its LoginGuard row until the caller commits.
+
+    An upsert writes the row, which takes its row lock on PostgreSQL and the write lock on
+    SQLite, so a parallel attempt for the same ID waits here and then reads our failures.
+    """
+    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = LoginGuard.__table__
+    db.execute(
+        insert(table)
+        .values(subject=subject[:100], at=now)
+        .on_conflict_do_update(index_elements=[table.c.subject], set_={"at": now})
+    )
+
+
+def lock_mail(db: Session, account: Account | None, until: dt.datetime, now: dt.datetime) -> tuple[Mail, ...]:
+    """The mail to the owner of a login ID that was just locked: what happened, and the reset link."""
+    if account is None or not account.email:
+        return ()
+    token = tokens.issue(db, account.id, tokens.RESET, RESET_LIFETIME, email=account.email, now=now)
+    customer = db.get(Customer, account.customer_id)
+    brand = get_settings().branding
+    body = (
+        f"{customer.name + ' 様' if customer else ''}\n\n"
+        f"マイページへのログインに続けて失敗したため、{format_datetime(now)}から{format_datetime(until)}まで、"
+        "このアカウントへのログインを停止しました。\n\n"
+        "お客様ご自身の操作であれば、次のURLから新しいパスワードを設定すると、停止はすぐに解除されます。\n\n"
+        f"{reset_url(token)}\n\n"
+        f"このURLの有効期限は {format_datetime(now + RESET_LIFETIME)} まで（1時間）です。一度だけ使えます。\n"
+        "お心当たりのない場合は、どなたかがログインを試みています。パスワードの変更をおすすめします。\n"
+        f"ご不明な点は、{brand.name}窓口（{brand.phone}、受付時間 {brand.hours}）までお問合せください。"
+    )
+    return (Mail(account.email, f"【{brand.portal_name}】ログイン停止のお知らせ", body),)
 
 
 def lock_duration(lockouts: int) -> dt.timedelta:
@@ -186,6 +245,7 @@ def attempt(
     account = find_account(db, login_id)
     # bcrypt runs whether or not the ID exists, and before any answer, so timing tells nothing.
     matched = check_password(normalize_password(password), account.password_hash if account else None)
+    guard(db, subject, now)
     state = lock_state(db, subject, now)
     if state.locked_until is not None:
         event(REFUSED_LOCKED, account)
@@ -193,13 +253,17 @@ def attempt(
     if not matched:
         event(FAILED, account)
         state = dataclasses.replace(state, failures=state.failures + 1)
+        mails: tuple[Mail, ...] = ()
         if state.failures >= FAILURES_TO_LOCK:
             lockouts = state.lockouts + 1
             state = LockState(0, lockouts, now + lock_duration(lockouts))
             event(LOCKED_KIND, account, detail=f"until {state.locked_until.isoformat()}")
+            mails = lock_mail(db, account, state.locked_until, now)
         _mirror(db, account, state)
         status = LOCKED if state.locked_until else INVALID
-        return Outcome(status, locked_until=state.locked_until, captcha_required=captcha_required(db, ip, now))
+        return Outcome(
+            status, locked_until=state.locked_until, captcha_required=captcha_required(db, ip, now), mails=mails
+        )
     if account.status != "active":
         event(PENDING_KIND, account)
         return Outcome(PENDING, account_id=account.id)

@@ -19,24 +19,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage import audit, routes
-from mypage.accounts import sessions
-from mypage.accounts.login import PASSWORD_RESET, find_account, fold
+from mypage.accounts import sessions, tokens
+from mypage.accounts.login import PASSWORD_RESET, find_account, fold, reset_url
 from mypage.accounts.validation import normalize_password, validate_password
 from mypage.jptime import format_datetime
 from mypage.mail import Mail
-from mypage.models import Account, Customer, EmailToken, utcnow
-from mypage.security import hash_password, hash_token, new_token, nfkc
+from mypage.models import Account, Customer, utcnow
+from mypage.security import hash_password, nfkc
 from mypage.settings import get_settings
 
 WINDOW = dt.timedelta(hours=1)
 ADDRESS_LIMIT = 5
 ACCOUNT_LIMIT = 3
 RESET_LIFETIME = dt.timedelta(hours=1)
-RESET_PURPOSE = "reset"
+RESET_PURPOSE = tokens.RESET
 
 ID_REQUEST, PASSWORD_REQUEST, MAIL_SENT = "recovery_id", "recovery_password", "recovery_mail"
 
@@ -116,11 +115,6 @@ def request_login_id(
     return Mail(account.email, f"【{brand.portal_name}】ログインIDのお知らせ", body)
 
 
-def reset_url(token: str) -> str:
-    """The link in the reset mail; opening it uses nothing up."""
-    return f"{get_settings().base_url}{routes.RESET_PASSWORD}?token={token}"
-
-
 def request_password_reset(
     db: Session, login_id: str, email: str, *, ip: str, now: dt.datetime | None = None
 ) -> Mail | None:
@@ -146,18 +140,7 @@ def request_password_reset(
     if account is None or not _same_email(account, email) or not _may_mail(db, account, now):
         return None
     audit.record(db, MAIL_SENT, subject=fold(login_id), account_id=account.id, ip=ip, detail="reset", now=now)
-    token = new_token()
-    db.add(
-        EmailToken(
-            account_id=account.id,
-            purpose=RESET_PURPOSE,
-            token_hash=hash_token(token),
-            email=account.email,
-            created_at=now,
-            expires_at=now + RESET_LIFETIME,
-        )
-    )
-    db.flush()
+    token = tokens.issue(db, account.id, RESET_PURPOSE, RESET_LIFETIME, email=account.email, now=now)
     brand = get_settings().branding
     body = (
         f"{_greeting(db, account)}"
@@ -170,19 +153,11 @@ def request_password_reset(
     return Mail(account.email, f"【{brand.portal_name}】パスワード再設定のご案内", body)
 
 
-def _reset_row(db: Session, token: str | None) -> EmailToken | None:
-    if not token or len(token) > 100:
-        return None
-    return db.exec(
-        select(EmailToken).where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == RESET_PURPOSE)
-    ).first()
-
-
 def check_reset_token(db: Session, token: str | None, now: dt.datetime | None = None) -> Account | None:
     """The account a reset link is for, if the link can still be used; uses nothing."""
     now = now or utcnow()
-    row = _reset_row(db, token)
-    if row is None or row.used_at is not None or row.expires_at <= now:
+    row = tokens.lookup(db, token, RESET_PURPOSE)
+    if tokens.status_of(row, now) != tokens.VALID:
         return None
     account = db.get(Account, row.account_id)
     # A link dies when the password or the address changed after it was sent.
@@ -216,19 +191,11 @@ def reset_password(
     if problem:
         return None, problem
     # One UPDATE claims the token, so that two submissions cannot both use it.
-    claimed = db.execute(
-        sa.update(EmailToken)
-        .where(EmailToken.token_hash == hash_token(token), EmailToken.used_at.is_(None))
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
+    if tokens.claim(db, token, RESET_PURPOSE, now) is None:
         return None, INVALID_LINK
-    # Every other reset link of the account dies with this one.
-    db.execute(
-        sa.update(EmailToken)
-        .where(EmailToken.account_id == account.id, EmailToken.purpose == RESET_PURPOSE, EmailToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    # Every other reset link of the account dies with this one, and so does a pending
+    # e-mail change: whoever asked for it may have known the old password.
+    tokens.expire_all(db, account.id, tokens.PASSWORD_BOUND, now)
     account.password_hash = hash_password(normalize_password(password))
     account.password_changed_at = now
     account.failed_logins, account.lockouts, account.locked_until = 0, 0, None

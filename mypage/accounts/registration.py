@@ -15,14 +15,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, func, or_, select, update
+from sqlmodel import Session, delete, func, or_, select, update
 
 from mypage import audit, mail, routes
-from mypage.accounts import captcha, validation
+from mypage.accounts import captcha, tokens, validation
 from mypage.accounts.validation import AUTH_CODE, CAPTCHA, CUSTOMER_NUMBER, LOGIN_ID, Registration
 from mypage.jptime import format_datetime
 from mypage.models import Account, AuditEvent, AuthCode, Customer, EmailToken, utcnow
-from mypage.security import hash_password, hash_token, new_token
+from mypage.security import hash_password, hash_token
 from mypage.settings import get_settings
 
 CODE_FAILURES_TO_LOCK = 5
@@ -32,7 +32,7 @@ VERIFY_LIFETIME = dt.timedelta(hours=24)
 RESEND_LIMIT, RESEND_WINDOW = 3, dt.timedelta(hours=1)
 # How long the checked form waits on 入力内容の確認 for 登録する.
 PREPARED_LIFETIME = dt.timedelta(minutes=30)
-VERIFY = "verify"
+VERIFY = tokens.VERIFY
 
 # Audit event kinds.
 CODE_OK = "code_ok"
@@ -80,15 +80,9 @@ class ResendRefused(RegistrationError):
     """A verification mail was not sent again: too many resends, or nothing to verify."""
 
 
-class TokenError(Exception):
-    """A verification link that cannot be used; `status` is EXPIRED, USED or UNKNOWN."""
-
-    def __init__(self, status: str) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-VALID, EXPIRED, USED, UNKNOWN = "valid", "expired", "used", "unknown"
+# A link that cannot be used, and what a link is (mypage.accounts.tokens).
+TokenError = tokens.TokenError
+VALID, EXPIRED, USED, UNKNOWN = tokens.VALID, tokens.EXPIRED, tokens.USED, tokens.UNKNOWN
 
 
 # --- the code pair and its lockout -------------------------------------------------------------
@@ -172,17 +166,7 @@ def check_code_pair(
 
 
 def _has_live_token(db: Session, account_id: int, now: dt.datetime) -> bool:
-    return (
-        db.exec(
-            select(EmailToken.id).where(
-                EmailToken.account_id == account_id,
-                EmailToken.purpose == VERIFY,
-                col(EmailToken.used_at).is_(None),
-                EmailToken.expires_at > now,
-            )
-        ).first()
-        is not None
-    )
+    return tokens.latest_live(db, account_id, VERIFY, now) is not None
 
 
 def is_stale(db: Session, account: Account, now: dt.datetime | None = None) -> bool:
@@ -373,18 +357,7 @@ def _conflict(db: Session, prepared: Prepared, now: dt.datetime) -> Registration
 
 
 def _new_verify_token(db: Session, account: Account, now: dt.datetime) -> str:
-    token = new_token()
-    db.add(
-        EmailToken(
-            account_id=account.id,
-            purpose=VERIFY,
-            token_hash=hash_token(token),
-            email=account.email,
-            created_at=now,
-            expires_at=now + VERIFY_LIFETIME,
-        )
-    )
-    return token
+    return tokens.issue(db, account.id, VERIFY, VERIFY_LIFETIME, email=account.email, now=now)
 
 
 def verify_url(token: str) -> str:
@@ -470,24 +443,13 @@ def token_status(db: Session, token: str | None, now: dt.datetime | None = None)
         VALID, EXPIRED, USED (also when the account is already active) or UNKNOWN,
         and the account when the token is known.
     """
-    now = now or utcnow()
-    row = _token_row(db, token)
+    row = tokens.lookup(db, token, VERIFY)
     if row is None:
         return UNKNOWN, None
     account = db.get(Account, row.account_id)
-    if row.used_at is not None or account.status == "active":
+    if account.status == "active":
         return USED, account
-    if row.expires_at <= now:
-        return EXPIRED, account
-    return VALID, account
-
-
-def _token_row(db: Session, token: str | None) -> EmailToken | None:
-    if not token or len(token) > 100:
-        return None
-    return db.exec(
-        select(EmailToken).where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == VERIFY)
-    ).first()
+    return tokens.status_of(row, now), account
 
 
 def verify(db: Session, token: str | None, now: dt.datetime | None = None, ip: str = "") -> Account:
@@ -501,16 +463,7 @@ def verify(db: Session, token: str | None, now: dt.datetime | None = None, ip: s
     if status != VALID:
         raise TokenError(status)
     # The conditional UPDATE is the single use: of two presses at once, one wins.
-    claimed = db.exec(
-        update(EmailToken)
-        .where(
-            EmailToken.token_hash == hash_token(token),
-            col(EmailToken.used_at).is_(None),
-            EmailToken.expires_at > now,
-        )
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
+    if tokens.claim(db, token, VERIFY, now) is None:
         raise TokenError(USED)
     account.status, account.verified_at = "active", now
     db.add(account)
@@ -526,7 +479,7 @@ def resend_for_token(db: Session, token: str | None, now: dt.datetime | None = N
         ResendRefused: The link is unknown, its account is verified, or the resend limit is reached.
         mypage.mail.MailError: The mail could not be sent.
     """
-    row = _token_row(db, token)
+    row = tokens.lookup(db, token, VERIFY)
     account = db.get(Account, row.account_id) if row else None
     if account is None:
         raise ResendRefused("このリンクは無効です。お手数ですが、もう一度アカウント作成を行ってください。")

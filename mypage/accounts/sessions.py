@@ -21,11 +21,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage import routes
-from mypage.models import Account, EmailToken, UserSession, utcnow
+from mypage.accounts import tokens
+from mypage.models import Account, UserSession, utcnow
 from mypage.security import hash_token, new_token
 from mypage.settings import Settings, get_settings
 
-TICKET_PURPOSE = "login_ticket"
+TICKET_PURPOSE = tokens.LOGIN_TICKET
 TICKET_TTL = dt.timedelta(minutes=1)
 # last_seen_at is written at most this often, so that a burst of events is one write.
 TOUCH_EVERY = dt.timedelta(seconds=15)
@@ -214,41 +215,14 @@ def revoke_all_for_account(
 
 def issue_ticket(db: Session, account_id: int, *, now: dt.datetime | None = None) -> str:
     """A one-time, one-minute ticket the browser exchanges for the session cookie."""
-    now = now or utcnow()
-    ticket = new_token()
-    db.add(
-        EmailToken(
-            account_id=account_id,
-            purpose=TICKET_PURPOSE,
-            token_hash=hash_token(ticket),
-            created_at=now,
-            expires_at=now + TICKET_TTL,
-        )
-    )
-    db.flush()
-    return ticket
+    return tokens.issue(db, account_id, TICKET_PURPOSE, TICKET_TTL, now=now)
 
 
 def redeem_ticket(db: Session, ticket: str | None, *, now: dt.datetime | None = None) -> int | None:
     """Use up a login ticket. Returns its account id, or None if unknown, used or expired."""
-    if not ticket:
-        return None
-    now = now or utcnow()
     # One UPDATE decides: of two racing redemptions only one sees a row change.
-    result = db.execute(
-        sa.update(EmailToken)
-        .where(
-            EmailToken.token_hash == hash_token(ticket),
-            EmailToken.purpose == TICKET_PURPOSE,
-            EmailToken.used_at.is_(None),
-            EmailToken.expires_at > now,
-        )
-        .values(used_at=now)
-    )
-    if result.rowcount != 1:
-        return None
-    row = db.exec(select(EmailToken).where(EmailToken.token_hash == hash_token(ticket))).one()
-    return row.account_id
+    row = tokens.claim(db, ticket, TICKET_PURPOSE, now)
+    return row.account_id if row else None
 
 
 def safe_next(path: str | None) -> str:

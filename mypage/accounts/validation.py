@@ -61,6 +61,23 @@ def login_id_error(login_id: str) -> str | None:
     return None
 
 
+def password_rule(settings: Settings | None = None) -> str:
+    """The password rule as forms state it: the guide's 半角英数, or MYPAGE_PASSWORD_POLICY=asvs's."""
+    settings = settings or get_settings()
+    low, high = settings.password_min, settings.password_max
+    if settings.password_policy == "asvs":
+        return f"パスワードは、{low}文字以上{high}文字以内で入力してください（記号や空白も使えます）。"
+    return f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
+
+
+def _allowed(password: str, settings: Settings) -> bool:
+    if not settings.password_min <= len(password) <= settings.password_max:
+        return False
+    if settings.password_policy == "asvs":
+        return password.isprintable()  # letters of any script, digits, symbols and spaces
+    return _ALNUM.fullmatch(password) is not None
+
+
 def password_error(password: str, login_id: str = "", settings: Settings | None = None) -> str | None:
     """The rules for a new password: 半角英数 in the configured lengths, not the login ID, not common.
 
@@ -73,11 +90,10 @@ def password_error(password: str, login_id: str = "", settings: Settings | None 
         The message to show next to パスワード, or None when the password is acceptable.
     """
     settings = settings or get_settings()
-    low, high = settings.password_min, settings.password_max
     if not password:
         return required(PASSWORD)
-    if not (_ALNUM.fullmatch(password) and low <= len(password) <= high):
-        return f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
+    if not _allowed(password, settings):
+        return password_rule(settings)
     if login_id and login_id.lower() in password.lower():
         return "パスワードにログインIDを含めることはできません。別のパスワードを入力してください。"
     if is_common_password(password, login_id):

@@ -8,16 +8,15 @@ one, then all their lines in one.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from mypage import csvsafe
 from mypage.models import Customer, Invoice, InvoiceLine
 
 REDUCED_RATE = 8
@@ -313,7 +312,7 @@ def customer_name(db: Session, customer_id: int) -> str:
 
 
 def statement_csv(item: Statement, recipient: str | Addressee) -> bytes:
-    """One statement as CSV that Excel opens correctly: UTF-8 with a BOM, CRLF line ends.
+    """One statement as CSV that Excel opens correctly: UTF-8 with a BOM, CRLF line ends, no formulas.
 
     Args:
         item: The statement.
@@ -322,31 +321,31 @@ def statement_csv(item: Statement, recipient: str | Addressee) -> bytes:
     Returns:
         The file's bytes.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["ご請求明細", item.label])
+    rows: list[list[object]] = []
+    rows.append(["ご請求明細", item.label])
     to = addressee(recipient)
-    writer.writerow(["宛名", to.line] if to.company else ["お客様名", to.name])
-    writer.writerow(["請求書番号", item.invoice_number])
+    rows.append(["宛名", to.line] if to.company else ["お客様名", to.name])
+    rows.append(["請求書番号", item.invoice_number])
     if item.is_correction:
-        writer.writerow(["修正", f"請求書番号 {item.corrects} を修正", item.correction_note])
-    writer.writerow(["発行日", item.issued_on.isoformat()])
-    writer.writerow(["お支払期限", item.due_on.isoformat()])
-    writer.writerow(["お支払方法", item.payment_method])
-    writer.writerow(["状態", item.status_label])
-    writer.writerow([])
-    writer.writerow(["品目", "数量", "単価(円)", "金額(税抜・円)", "税率(%)", "軽減税率"])
+        rows.append(["修正", f"請求書番号 {item.corrects} を修正", item.correction_note])
+    rows.append(["発行日", item.issued_on.isoformat()])
+    rows.append(["お支払期限", item.due_on.isoformat()])
+    rows.append(["お支払方法", item.payment_method])
+    rows.append(["状態", item.status_label])
+    rows.append([])
+    rows.append(["品目", "数量", "単価(円)", "金額(税抜・円)", "税率(%)", "軽減税率"])
     for line in item.lines:
-        writer.writerow(
+        rows.append(
             [line.description, line.quantity, line.unit_price, line.amount, line.tax_rate, "※" if line.reduced else ""]
         )
-    writer.writerow([])
+    rows.append([])
     for rate in item.rates:
-        writer.writerow([f"{rate.rate}%対象 小計(税抜)", "", "", rate.subtotal])
-        writer.writerow([f"{rate.rate}%対象 消費税", "", "", rate.tax])
-    writer.writerow(["消費税合計", "", "", item.tax])
-    writer.writerow(["ご請求金額(税込)", "", "", item.total])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append([f"{rate.rate}%対象 小計(税抜)", "", "", rate.subtotal])
+        rows.append([f"{rate.rate}%対象 消費税", "", "", rate.tax])
+    rows.append(["消費税合計", "", "", item.tax])
+    rows.append(["ご請求金額(税込)", "", "", item.total])
+    # Descriptions, names, numbers and methods come from imports: none may run as a formula.
+    return csvsafe.rows_to_csv(rows)
 
 
 def csv_filename(item: Statement) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from mypage import db
+from mypage import db, privatefiles
 from mypage.settings import SettingsError, get_settings
 
 
@@ -178,15 +178,7 @@ def _letters_path(path: Path | None) -> Path:
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet, readable by its owner only (it holds codes)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    privatefiles.write_new(path, data)
 
 
 @codes_group.command("issue")

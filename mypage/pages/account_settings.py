@@ -7,7 +7,7 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.accounts.account_settings import EXPIRED, UNKNOWN, USED, VALID
-from mypage.accounts.validation import LOGIN_ID_MAX, LOGIN_ID_MIN
+from mypage.accounts.validation import LOGIN_ID_MAX, LOGIN_ID_MIN, password_rule
 from mypage.components.forms import done_box, error_summary, field
 from mypage.components.layout import BRAND, template
 from mypage.components.member import back_home, facts, section_heading
@@ -86,10 +86,7 @@ def login_id_form() -> rx.Component:
 def password_form() -> rx.Component:
     """パスワード変更."""
     settings = get_settings()
-    rule = (
-        f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内で入力してください。"
-        "ログインIDを含むものや、推測されやすいものは使えません。"
-    )
+    rule = password_rule(settings) + "ログインIDを含むものや、推測されやすいものは使えません。"
     return change_form(
         "password",
         "パスワード変更",

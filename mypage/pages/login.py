@@ -67,8 +67,8 @@ def login_form() -> rx.Component:
                 "login_id",
                 auto_complete="username",
                 error=LoginState.login_id_error,
-                value=LoginState.login_id,
-                on_change=LoginState.set_login_id,
+                # Uncontrolled: what is typed before the page is live survives hydration.
+                default_value=LoginState.login_id,
                 on_blur=LoginState.normalize_login_id,
             ),
             field(

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.accounts.validation import password_rule
 from mypage.components.forms import field, message_box
 from mypage.components.layout import template
 from mypage.settings import get_settings
@@ -100,10 +101,7 @@ def forgot_password_page() -> rx.Component:
 def reset_form() -> rx.Component:
     """The new password, twice."""
     settings = get_settings()
-    rule = (
-        f"半角英数{settings.password_min}文字以上{settings.password_max}文字以内。"
-        "ログインIDを含むものや、推測されやすいものは使えません。"
-    )
+    rule = password_rule(settings) + "ログインIDを含むものや、推測されやすいものは使えません。"
     return rx.form(
         rx.vstack(
             message_box(ResetPasswordState.error, styles.ERROR, role="alert"),

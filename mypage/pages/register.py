@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mypage import routes, styles
-from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN
+from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN, password_rule
 from mypage.components.forms import error_summary, field, required_badge
 from mypage.components.layout import BRAND, template
 from mypage.settings import get_settings
@@ -160,7 +160,6 @@ def captcha_field() -> rx.Component:
 
 def registration_form() -> rx.Component:
     """All the guide's fields, 戻る and 次へ."""
-    low, high = SETTINGS.password_min, SETTINGS.password_max
     errors = RegisterState.errors
     return rx.form(
         rx.vstack(
@@ -174,7 +173,6 @@ def registration_form() -> rx.Component:
                     error=errors["login_id"],
                     hint=f"ログインIDは、半角英数{LOGIN_ID_MIN}文字以上{LOGIN_ID_MAX}文字以内で入力してください。",
                     auto_complete="username",
-                    default_value=RegisterState.login_id,
                     auto_capitalize="off",
                     spell_check=False,
                 ),
@@ -184,8 +182,7 @@ def registration_form() -> rx.Component:
                     type_="password",
                     required=True,
                     error=errors["password"],
-                    hint=f"パスワードは、半角英数{low}文字以上{high}文字以内で入力してください。"
-                    "ログインIDと同じものや、推測されやすいものは使えません。",
+                    hint=password_rule() + "ログインIDと同じものや、推測されやすいものは使えません。",
                     auto_complete="new-password",
                 ),
                 field(
@@ -205,7 +202,6 @@ def registration_form() -> rx.Component:
                     error=errors["email"],
                     hint="入力後、登録完了に必要なメールが送信されます。ご利用可能なメールアドレスを入力してください",
                     auto_complete="email",
-                    default_value=RegisterState.email,
                 ),
                 email_notes(),
             ),
@@ -219,7 +215,6 @@ def registration_form() -> rx.Component:
                     error=errors["customer_number"],
                     hint=f"{NOTICE_TEXT}『お客様番号』を入力して下さい。",
                     auto_complete="off",
-                    default_value=RegisterState.customer_number,
                 ),
                 code_fieldset(),
                 captcha_field(),

@@ -10,13 +10,13 @@ import asyncio
 
 import reflex as rx
 
-from mypage import mail
+from mypage import mail, routes
 from mypage.accounts import account_settings as core
 from mypage.accounts import registration
 from mypage.mail import MailError
 from mypage.models import Account
 from mypage.state import offload
-from mypage.state.auth import client_ip, session_token
+from mypage.state.auth import client_ip, post_form, session_token
 from mypage.state.forms import field_id, summary_items
 from mypage.state.member import MemberCall, member_event
 
@@ -38,6 +38,9 @@ LABELS = {
 ID_FIELDS = {core.CURRENT: ID_CURRENT, core.LOGIN_ID: NEW_LOGIN_ID}
 PW_FIELDS = {core.CURRENT: PW_CURRENT, core.PASSWORD: NEW_PASSWORD, core.PASSWORD_CONFIRM: NEW_PASSWORD_CONFIRM}
 MAIL_FIELDS = {core.CURRENT: MAIL_CURRENT, core.EMAIL: NEW_EMAIL}
+# After a password change the page comes back with this query (the new session cookie's round trip).
+PASSWORD_CHANGED_QUERY = "password_changed"
+PASSWORD_DONE = "パスワードを変更しました。この画面以外の端末では、ログアウトしました。"
 MAIL_FAILED = "確認メールを送信できませんでした。メールアドレスをご確認のうえ、しばらくしてからもう一度お試しください。"
 
 
@@ -93,6 +96,8 @@ class AccountSettingsState(rx.State):
         """Open the screen: the current values, empty forms."""
         self._clear_messages()
         self.new_login_id = self.new_email = ""
+        if self.router.url.query_parameters.get(PASSWORD_CHANGED_QUERY) == "1":
+            self.pw_done = PASSWORD_DONE
         await self._refresh(member)
 
     @member_event
@@ -126,12 +131,15 @@ class AccountSettingsState(rx.State):
             ip=member.ip,
         )
         self._clear_messages()
+        emptied = [rx.set_value(field_id(name), "") for name in (PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM)]
         if result.ok:
-            self.pw_done = "パスワードを変更しました。この画面以外の端末では、ログアウトしました。"
-        else:
-            self.errors = _by_field(result.errors, PW_FIELDS)
-            self.pw_summary = _summary(self.errors)
-        return [rx.set_value(field_id(name), "") for name in (PW_CURRENT, NEW_PASSWORD, NEW_PASSWORD_CONFIRM)]
+            self.pw_done = PASSWORD_DONE
+            # This browser's session ended with the change: the ticket buys the new cookie.
+            back = f"{routes.ACCOUNT_SETTINGS}?{PASSWORD_CHANGED_QUERY}=1"
+            return [*emptied, post_form(routes.SESSION_START, {"ticket": result.ticket, "next": back})]
+        self.errors = _by_field(result.errors, PW_FIELDS)
+        self.pw_summary = _summary(self.errors)
+        return emptied
 
     @member_event
     async def change_email(self, member: MemberCall, form: dict):
@@ -166,6 +174,7 @@ class AccountSettingsState(rx.State):
         else:
             self.errors = _by_field(result.errors, MAIL_FIELDS)
             self.mail_summary = _summary(self.errors)
+            member.outbox.extend(result.mails)  # a lock mail, if this try locked the ID
         return [rx.set_value(field_id(MAIL_CURRENT), ""), rx.set_value(field_id(NEW_EMAIL), self.new_email)]
 
     @member_event

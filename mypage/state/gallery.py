@@ -96,7 +96,8 @@ async def _login(gallery: GalleryState, state: str) -> list:
     form.pending, form.resend_message, form.captcha_image = False, "", ""
     if state == "required":
         # The handler itself, with nothing typed: it answers before any check is made.
-        await LoginState.submit.fn(form, {"login_id": "", "password": ""})
+        async for _ in LoginState.submit.fn(form, {"login_id": "", "password": ""}):
+            pass
     elif state == "wrong":
         form.error = login.Outcome(login.INVALID).message
     elif state == "captcha":

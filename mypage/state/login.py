@@ -16,6 +16,7 @@ from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
 from mypage.state.forms import field_id
 
+LOGIN_ID_FIELD = "field-login_id"
 NOTICES = {
     "logout": "ログアウトしました。",
     "timeout": "一定時間操作がなかったため、自動的にログアウトしました。もう一度ログインしてください。",
@@ -59,7 +60,11 @@ class LoginState(rx.State):
         if not required:
             self._captcha_id, self.captcha_image = "", ""
             return
-        self._captcha_id, png = await offload.in_session(captcha.new_challenge)
+        try:
+            self._captcha_id, png = await offload.in_session(captcha.new_challenge, ip=client_ip(self))
+        except captcha.Throttled as refused:
+            self._captcha_id, self.captcha_image, self.captcha_error = "", "", str(refused)
+            return
         self.captcha_image = captcha.data_url(png)
 
     @rx.event
@@ -73,14 +78,13 @@ class LoginState(rx.State):
         await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
-    def set_login_id(self, value: str):
-        """Keep what is typed in ログインID."""
-        self.login_id = value[:100]
-
-    @rx.event
-    def normalize_login_id(self, _value: str = ""):
-        """On leaving ログインID: show the half-width form of what was typed."""
-        self.login_id = nfkc(self.login_id)
+    def normalize_login_id(self, value: str = ""):
+        """On leaving ログインID: show the half-width form of what was typed (only if it differs)."""
+        typed = value[:100] if isinstance(value, str) else ""
+        self.login_id = nfkc(typed)
+        if self.login_id != typed:
+            return rx.set_value(LOGIN_ID_FIELD, self.login_id)
+        return None
 
     @rx.event
     def clear(self):
@@ -89,7 +93,7 @@ class LoginState(rx.State):
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.notice = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
-        return rx.set_value(field_id("password"), "")
+        return [rx.set_value(LOGIN_ID_FIELD, ""), rx.set_value(field_id("password"), "")]
 
     @rx.event
     async def submit(self, form: dict):
@@ -102,15 +106,16 @@ class LoginState(rx.State):
         self.error = self.captcha_error = self.notice = self.resend_message = ""
         self.pending, self._pending_account_id = False, None
         if self.login_id_error or self.password_error:
-            return None
+            return
         if self.captcha_image and not answer:
             self.captcha_error = "画像認証の数字を入力してください。"
-            return None
+            return
         outcome, ticket = await asyncio.to_thread(
             _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer
         )
         if ticket is not None:
-            return post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+            yield post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+            return
         if outcome.status == login.PENDING:
             self.pending, self._pending_account_id = True, outcome.account_id
         if outcome.status == login.CAPTCHA:
@@ -118,7 +123,9 @@ class LoginState(rx.State):
         else:
             self.error = outcome.message
         await self._show_captcha(outcome.captcha_required)
-        return rx.set_value(field_id("password"), "")
+        yield [rx.set_value(LOGIN_ID_FIELD, self.login_id), rx.set_value(field_id("password"), "")]
+        # The lock mail, after the answer (its time must not tell whether the ID has an account).
+        await offload.deliver(outcome.mails)
 
     @rx.event
     async def resend(self):

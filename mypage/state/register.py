@@ -45,23 +45,27 @@ _SHOWN = (LOGIN_ID, EMAIL, CUSTOMER_NUMBER)
 _CLEARED = ("password", "password_confirm", CAPTCHA)
 
 
-def _new_captcha() -> tuple[str, str]:
+def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
+    """Put values into the boxes that are still empty and not being typed in; others are left alone.
+
+    The page binds no default value to these boxes, so hydration never writes into them either.
+    """
+    return rx.call_script(
+        f"for (const [id, v] of Object.entries({json.dumps(values)})) {{"
+        " const el = document.getElementById(id);"
+        " if (el && v && el.value === '' && el !== document.activeElement) el.value = v; }"
+    )
+
+
+def _new_captcha(ip: str) -> tuple[str, str]:
     with db.session() as session:
-        challenge_id, png = captcha.new_challenge(session)
+        challenge_id, png = captcha.new_challenge(session, ip=ip)
     return challenge_id, captcha.data_url(png)
 
 
 def _captcha_open(challenge_id: str) -> bool:
     with db.session() as session:
         return captcha.is_open(session, challenge_id)
-
-
-def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
-    """Put values into the form's fields that are still empty; what was typed stays."""
-    return rx.call_script(
-        f"Object.entries({json.dumps(values)}).forEach(([id, v]) => {{"
-        "const e = document.getElementById(id); if (e && !e.value) e.value = v; });"
-    )
 
 
 def _prepare(form: Registration, captcha_id: str, ip: str):
@@ -121,13 +125,17 @@ class RegisterState(rx.State):
         return items + forms.summary_items(self.errors, LABELS, field_id)
 
     async def _refresh_captcha(self) -> None:
-        self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
+        try:
+            self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha, client_ip(self))
+        except captcha.Throttled as refused:
+            self._captcha_id, self.captcha_src = "", ""
+            self.errors = {**self.errors, CAPTCHA: str(refused)}
 
-    def _shown_values(self) -> dict[str, str]:
+    def _kept(self) -> dict[str, str]:
         return {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}
 
     def _fill_form(self) -> list[rx.event.EventSpec]:
-        values = self._shown_values()
+        values = self._kept()
         return [rx.set_value(field_id(name), values[name]) for name in _SHOWN] + [
             rx.set_value(field_id(name), "") for name in _CLEARED
         ]
@@ -143,7 +151,7 @@ class RegisterState(rx.State):
         keep = not reopened and await asyncio.to_thread(_captcha_open, self._captcha_id)
         self._keep_errors = False
         self._prepared = None
-        values = {field_id(n): v for n, v in self._shown_values().items()}
+        values = {field_id(n): v for n, v in self._kept().items()}
         if keep:
             # A reconnect (Reflex runs on_load again, maybe on another worker): the image and what is typed stay.
             return _fill_empty(values)

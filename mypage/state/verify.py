@@ -50,11 +50,12 @@ class VerifyState(rx.State):
 
     @rx.event
     async def open_link(self):
-        """Look the token up without using it."""
+        """Look the token up without using it, and take it out of the address bar (and the history)."""
         token = self.router.url.query_parameters.get("token", "")
         self._token = token[:100] if isinstance(token, str) else ""
         self.message = self.error = ""
         self.status = await asyncio.to_thread(_status, self._token)
+        return rx.call_script("history.replaceState(null, '', location.pathname)")
 
     @rx.event
     async def confirm(self):

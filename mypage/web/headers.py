@@ -13,8 +13,16 @@ from urllib.parse import urlparse
 from mypage import routes
 from mypage.settings import Settings, get_settings
 
-# Pages whose HTML or data belongs to one subscriber: never stored by the browser or a proxy.
-_NO_STORE_PREFIXES = (*routes.MEMBER_PAGES, routes.RESET_PASSWORD, routes.API_PREFIX)
+# Pages whose HTML or data belongs to one subscriber, and the pages of mailed links (their
+# address carries a token): never stored by the browser or a proxy.
+_NO_STORE_PREFIXES = (
+    *routes.MEMBER_PAGES,
+    routes.RESET_PASSWORD,
+    routes.VERIFY,
+    routes.EMAIL_CONFIRM,
+    routes.EMAIL_CANCEL,
+    routes.API_PREFIX,
+)
 
 
 def websocket_origin(settings: Settings) -> str:
@@ -29,6 +37,11 @@ def content_security_policy(settings: Settings | None = None) -> str:
     return "; ".join(
         [
             "default-src 'self'",
+            # 'unsafe-eval' stays: Reflex 0.10's frontend runs every rx.call_script with eval()
+            # (.web/utils/state.js, the "_call_script" / "_call_function" events), and the portal
+            # needs call_script for the POST that sets the HttpOnly session cookie
+            # (state.auth.post_form) and for taking tokens out of the address bar. Checked in
+            # Reflex 0.10.1; drop it when Reflex runs scripts without eval.
             "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from mypage.models import SQLModel
+from mypage.models import CaptchaChallenge, SQLModel
 from tests.browser.devportal import dev_app  # noqa: F401  (the development build, for /dev/mail and /dev/gallery)
 from tests.browser.support import (
     CHROMIUM,
@@ -122,3 +122,13 @@ def any_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
 def mobile_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
     """A fresh browser context at 375 px."""
     yield from _open_page(browser, WIDTHS["mobile"], request)
+
+
+@pytest.fixture(autouse=True)
+def fresh_captcha_allowance(request: pytest.FixtureRequest):
+    """Every browser test comes from 127.0.0.1: each starts with the address's CAPTCHA allowance unused."""
+    if "app" in request.fixturenames:
+        with request.getfixturevalue("app").db() as db:
+            db.exec(sa.update(CaptchaChallenge).values(net=""))
+            db.commit()
+    yield

@@ -28,6 +28,7 @@ from tests.support import mail_text
 
 NEW_PASSWORD = "Oirase5Keiryu"
 LINK = re.compile(r"https?://\S+/account/email-confirm\?token=\S+")
+CANCEL_LINK = re.compile(r"https?://\S+/account/email-cancel\?token=\S+")
 pytestmark = pytest.mark.usefixtures("clean_address")
 
 
@@ -134,11 +135,18 @@ def test_change_password_signs_out_the_other_devices(app, mobile_page: Page, bro
     expect(section.get_by_role("alert").filter(has_text="推測されやすい")).to_be_visible()
     expect(section.get_by_label("新しいパスワード", exact=True)).to_have_value("")
 
+    mine = next(c["value"] for c in page.context.cookies() if c["name"] == sessions.cookie_name())
     section.get_by_label("現在のパスワード").fill(full_width(PASSWORD))
     section.get_by_label("新しいパスワード", exact=True).fill(full_width(NEW_PASSWORD))
     section.get_by_label("新しいパスワード(確認)").fill(NEW_PASSWORD)
     section.get_by_role("button", name="パスワードを変更する").click()
     expect(page.get_by_role("status").filter(has_text="パスワードを変更しました。")).to_be_visible()
+    # This browser got a new session token with the new password (the cookie is still HttpOnly).
+    renewed = next(c for c in page.context.cookies() if c["name"] == sessions.cookie_name())
+    assert renewed["value"] != mine and renewed["httpOnly"]
+    with app.db() as db:
+        assert sessions.resolve(db, mine, touch=False) is None
+        assert sessions.resolve(db, renewed["value"], touch=False) is not None
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     accessible(page)
     notice = mail.wait_for(account.email)
@@ -232,3 +240,75 @@ def test_sign_out_other_devices(app, page: Page, browser):
     other.close()
     page.goto(app(routes.HOME))
     expect(page.get_by_role("button", name="ログアウト", exact=True)).to_be_visible()
+
+
+def ask_for_new_address(app, page: Page, address: str) -> None:
+    open_settings(app, page)
+    section = form(page, "メールアドレス変更")
+    section.get_by_label("新しいメールアドレス").fill(address)
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_role("button", name="確認メールを送信する").click()
+    expect(page.get_by_role("status").filter(has_text=f"{address} 宛てに確認メールを送信しました。")).to_be_visible()
+
+
+def test_a_pending_email_change_dies_with_the_owners_new_password(app, page: Page, browser, mail):
+    """Someone who knew the password asks to move the address; the owner's password change kills the link."""
+    account = new_account(app)
+    theirs = browser.new_context()
+    their_page = theirs.new_page()
+    open_login(app, their_page)
+    submit_login(their_page, account.login_id, PASSWORD)
+    expect(their_page).to_have_url(url_of(routes.HOME))
+    evil = f"e{uuid.uuid4().hex[:8]}@example.jp"
+    ask_for_new_address(app, their_page, evil)
+    link = LINK.search(mail_text(mail.wait_for(evil))).group(0)
+    assert CANCEL_LINK.search(mail_text(mail.wait_for(account.email)))
+
+    log_in(app, page, account)
+    open_settings(app, page)
+    section = form(page, "パスワード変更")
+    section.get_by_label("現在のパスワード").fill(PASSWORD)
+    section.get_by_label("新しいパスワード", exact=True).fill(NEW_PASSWORD)
+    section.get_by_label("新しいパスワード(確認)").fill(NEW_PASSWORD)
+    section.get_by_role("button", name="パスワードを変更する").click()
+    expect(page.get_by_role("status").filter(has_text="パスワードを変更しました。")).to_be_visible()
+    expect(page.get_by_text(evil, exact=True)).to_have_count(0)
+
+    their_page.goto(link)
+    wait_for_app(their_page)
+    expect(their_page.get_by_role("heading", name="このURLは使用済みです")).to_be_visible()
+    expect(their_page.get_by_role("button", name="メールアドレスを変更する")).to_have_count(0)
+    theirs.close()
+    assert reload_account(app, account).email == account.email
+
+
+def test_the_old_address_cancels_a_pending_change(app, any_page: Page, browser, mail):
+    account = new_account(app)
+    theirs = browser.new_context()
+    their_page = theirs.new_page()
+    log_in(app, their_page, account)
+    evil = f"e{uuid.uuid4().hex[:8]}@example.jp"
+    ask_for_new_address(app, their_page, evil)
+    link = LINK.search(mail_text(mail.wait_for(evil))).group(0)
+    cancel = CANCEL_LINK.search(mail_text(mail.wait_for(account.email))).group(0)
+
+    page = any_page  # the owner, signed out, opens the link in the notice to the old address
+    for _ in range(2):  # a mail scanner's visit changes nothing
+        page.goto(cancel)
+        wait_for_app(page)
+        expect(page.get_by_role("heading", level=1, name="メールアドレス変更の取り消し")).to_be_visible()
+    assert "token=" not in page.url
+    accessible(page)
+    page.get_by_role("button", name="変更を取り消す").click()
+    expect(page.get_by_role("status").filter(has_text="メールアドレスの変更を取り消しました。")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    accessible(page)
+
+    # The confirmation link is dead, and the session that asked for the change has ended.
+    their_page.goto(link)
+    wait_for_app(their_page)
+    expect(their_page.get_by_role("heading", name="このURLは使用済みです")).to_be_visible()
+    their_page.goto(app(routes.ACCOUNT_SETTINGS))
+    expect(their_page).to_have_url(url_of(routes.LOGIN))
+    theirs.close()
+    assert reload_account(app, account).email == account.email

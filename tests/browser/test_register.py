@@ -177,8 +177,11 @@ def test_the_whole_flow_with_real_mail(app, any_page: Page, mail):
     wait_for_app(page)
     button = page.get_by_role("button", name="メールアドレスを認証する")
     expect(button).to_be_visible()
+    # The token left the address bar (and the history) once the page had read it; not stored.
+    expect(page).not_to_have_url(re.compile("token="))
     assert_accessible(page)
     assert account_of(app, login_id).status == "pending"
+    assert page.request.get(link).headers["cache-control"] == "no-store"
     button.click()
 
     expect(page).to_have_url(re.compile(r"/\?verified=1$"))

@@ -124,7 +124,7 @@ def test_a_stale_pending_registration_does_not_hold_the_id(dbs, account):
 # --- password --------------------------------------------------------------------------------------
 
 
-def test_change_password_keeps_this_session_and_ends_the_others(dbs, account):
+def test_change_password_replaces_this_session_and_ends_the_others(dbs, account):
     mine = sessions.start(dbs, account.id, now=T0)
     other = sessions.start(dbs, account.id, now=T0)
     result = settings_core.change_password(
@@ -142,9 +142,12 @@ def test_change_password_keeps_this_session_and_ends_the_others(dbs, account):
     after = fresh(dbs, account)
     assert check_password(NEW, after.password_hash) and not check_password(OLD, after.password_hash)
     assert after.password_changed_at.replace(tzinfo=dt.UTC) == T0 + dt.timedelta(minutes=1)
-    now = T0 + dt.timedelta(minutes=2)
-    assert sessions.resolve(dbs, mine, now=now) is not None
+    now = T0 + dt.timedelta(minutes=1, seconds=30)
+    # This browser's token is replaced too (ASVS 5.0 7.2.4): the ticket buys the new one.
+    assert sessions.resolve(dbs, mine, now=now) is None
     assert sessions.resolve(dbs, other, now=now) is None
+    assert sessions.redeem_ticket(dbs, result.ticket, now=now) == account.id
+    assert sessions.redeem_ticket(dbs, result.ticket, now=now) is None
     assert settings_core.PASSWORD_CHANGED in kinds(dbs, account)
     (notice,) = result.mails
     assert notice.to == "taro@example.jp" and "パスワード変更" in notice.subject
@@ -199,8 +202,8 @@ def test_email_change_by_the_link_sent_to_the_new_address(dbs, account):
     assert confirmation.to == "Hana@example.jp" and "/account/email-confirm?token=" in confirmation.body
     assert notice.to == "taro@example.jp" and "Hana@example.jp" in notice.body
     token = link_token(confirmation)
-    row = dbs.exec(select(EmailToken)).one()
-    assert row.purpose == "email_change" and token not in row.token_hash and row.email == "Hana@example.jp"
+    row = dbs.exec(select(EmailToken).where(EmailToken.purpose == "email_change")).one()
+    assert token not in row.token_hash and row.email == "Hana@example.jp"
     assert row.expires_at.replace(tzinfo=dt.UTC) == T0 + dt.timedelta(hours=24)
     # Asking changes nothing yet; looking at the link uses nothing.
     assert fresh(dbs, account).email == "taro@example.jp"
@@ -292,3 +295,74 @@ def test_a_link_whose_mail_failed_is_cancelled(dbs, account):
     settings_core.cancel_email_change(dbs, account.id, now=T0)
     assert settings_core.email_link_status(dbs, token, T0)[0] == settings_core.USED
     assert settings_core.pending_email(dbs, account.id, T0) == ""
+
+
+# --- a pending e-mail change dies with the password (issue 9) ------------------------------------
+
+
+def pending_links(dbs, account) -> tuple[str, str]:
+    """Ask for a change of address: (the new address's confirm token, the old address's cancel token)."""
+    confirmation, notice = settings_core.request_email_change(dbs, account.id, OLD, "evil@example.jp", now=T0).mails
+    cancel = notice.body.split("/account/email-cancel?token=")[1].split()[0]
+    return link_token(confirmation), cancel
+
+
+def test_a_pending_email_change_dies_with_a_password_change(dbs, account):
+    token, cancel = pending_links(dbs, account)
+    assert settings_core.change_password(dbs, account.id, OLD, NEW, NEW, keep_token=None, now=T0).ok
+    later = T0 + dt.timedelta(minutes=1)
+    assert settings_core.email_link_status(dbs, token, later)[0] == settings_core.USED
+    assert settings_core.pending_email(dbs, account.id, later) == ""
+    with pytest.raises(registration.TokenError):
+        settings_core.confirm_email_change(dbs, token, now=later)
+    assert fresh(dbs, account).email == "taro@example.jp"
+    assert settings_core.cancel_link_status(dbs, cancel, later) == settings_core.USED
+
+
+def test_a_pending_email_change_dies_with_a_password_reset(dbs, account):
+    from mypage.accounts import recovery
+
+    token, _ = pending_links(dbs, account)
+    sent = recovery.request_password_reset(dbs, "Taro01", "taro@example.jp", ip="192.0.2.1", now=T0)
+    later = T0 + dt.timedelta(minutes=1)
+    done, problem = recovery.reset_password(dbs, link_token(sent), NEW, NEW, ip="192.0.2.1", now=later)
+    assert done is not None and problem is None
+    with pytest.raises(registration.TokenError):
+        settings_core.confirm_email_change(dbs, token, now=later)
+    assert fresh(dbs, account).email == "taro@example.jp"
+
+
+def test_a_pending_email_change_dies_when_other_devices_are_signed_out(dbs, account):
+    mine = sessions.start(dbs, account.id, now=T0)
+    token, _ = pending_links(dbs, account)
+    settings_core.sign_out_other_devices(dbs, account.id, keep_token=mine, now=T0)
+    with pytest.raises(registration.TokenError):
+        settings_core.confirm_email_change(dbs, token, now=T0)
+    assert fresh(dbs, account).email == "taro@example.jp"
+
+
+def test_the_notice_to_the_old_address_cancels_the_change(dbs, account):
+    theirs = sessions.start(dbs, account.id, now=T0)
+    token, cancel = pending_links(dbs, account)
+    # Opening the link uses nothing; a confirm token is not a cancel token, nor the reverse.
+    assert settings_core.cancel_link_status(dbs, cancel, T0) == settings_core.VALID
+    assert settings_core.cancel_link_status(dbs, token, T0) == settings_core.UNKNOWN
+    assert settings_core.email_link_status(dbs, cancel, T0)[0] == settings_core.UNKNOWN
+    assert settings_core.cancel_email_change_by_link(dbs, cancel, ip="192.0.2.9", now=T0) == account.id
+    assert settings_core.pending_email(dbs, account.id, T0) == ""
+    with pytest.raises(registration.TokenError):
+        settings_core.confirm_email_change(dbs, token, now=T0)
+    assert sessions.resolve(dbs, theirs, now=T0) is None
+    assert settings_core.EMAIL_CHANGE_CANCELLED in kinds(dbs, account)
+    with pytest.raises(registration.TokenError) as again:
+        settings_core.cancel_email_change_by_link(dbs, cancel, now=T0)
+    assert again.value.status == settings_core.USED
+    assert fresh(dbs, account).email == "taro@example.jp"
+
+
+def test_a_cancel_link_is_dead_once_the_change_is_confirmed_or_expired(dbs, account):
+    token, cancel = pending_links(dbs, account)
+    late = T0 + settings_core.EMAIL_CHANGE_LIFETIME
+    assert settings_core.cancel_link_status(dbs, cancel, late) == settings_core.EXPIRED
+    settings_core.confirm_email_change(dbs, token, now=T0)
+    assert settings_core.cancel_link_status(dbs, cancel, T0) == settings_core.USED

@@ -12,6 +12,7 @@ from mypage import db
 from mypage.models import Account, AuthCode, Customer
 from mypage.security import CODE_ALPHABET, hash_token, normalize_auth_code
 from tests.core.clirun import counts, run
+from tests.support import PRODUCTION
 
 CODE = re.compile(rf"[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}")
 
@@ -75,9 +76,7 @@ def test_demo_is_refused_in_production(database_url):
         database_url,
         "demo",
         "--json",
-        MYPAGE_ENV="production",
-        MYPAGE_SECRET_KEY="p" * 40,
-        MYPAGE_CAPTCHA_TEST_MODE="0",
+        **PRODUCTION,
     )
     assert done.returncode == 1
     assert "production" in done.stderr

@@ -10,11 +10,11 @@ import pytest
 
 from mypage.operator import serve
 from mypage.settings import default_workers, load
+from tests import support
 from tests.core.clirun import run
 
 PRODUCTION = {
-    "MYPAGE_ENV": "production",
-    "MYPAGE_SECRET_KEY": "x" * 40,
+    **support.PRODUCTION,
     "MYPAGE_REDIS_URL": "redis://127.0.0.1:6379/0",
     "MYPAGE_DATABASE_URL": "postgresql+psycopg://mypage@127.0.0.1/mypage",
 }

@@ -7,9 +7,18 @@ from pathlib import Path
 import pytest
 
 from mypage import settings as settings_module
-from mypage.settings import DEV_SECRET, ROOT, Branding, SettingsError, get_settings, load
+from mypage.settings import ROOT, Branding, SettingsError, get_settings, load
+from tests.support import PRODUCTION
 
 SECRET = "s" * 32
+
+
+@pytest.fixture(autouse=True)
+def secrets_file(tmp_path, monkeypatch) -> Path:
+    """Where load() keeps generated development secrets in these tests (never the checkout's var/)."""
+    path = tmp_path / "var" / "secrets.json"
+    monkeypatch.setattr(settings_module, "SECRETS_FILE", path)
+    return path
 
 
 def refused(environ: dict[str, str], variable: str) -> str:
@@ -30,7 +39,7 @@ def test_defaults_are_development_with_aomori_cable_tv():
     assert settings.base_url == "http://localhost:3000"
     assert settings.origin == "http://localhost:3000"
     assert not settings.is_https
-    assert settings.secret_key == DEV_SECRET
+    assert len(settings.secret_key) >= 32 and settings.secret_key not in Path(settings_module.__file__).read_text()
     assert settings.smtp_host is None
     assert settings.smtp_port == 25
     assert settings.smtp_user is None and settings.smtp_password is None
@@ -55,13 +64,13 @@ def test_blank_values_count_as_unset():
     assert settings.env == "development"
     assert settings.port == 3000
     assert settings.smtp_host is None
-    assert settings.secret_key == DEV_SECRET
+    assert settings.secret_key == load({}).secret_key
 
 
 @pytest.mark.parametrize("env", ["development", "test", "production"])
 def test_known_environments(env):
-    extra = {"MYPAGE_SECRET_KEY": SECRET} if env == "production" else {}
-    settings = load({"MYPAGE_ENV": env, **extra})
+    extra = PRODUCTION if env == "production" else {}
+    settings = load({**extra, "MYPAGE_ENV": env})
     assert settings.env == env
     assert settings.is_production == (env == "production")
 
@@ -152,9 +161,7 @@ def test_production_needs_a_long_secret(secret):
 
 
 def test_production_with_a_secret_starts():
-    settings = load(
-        {"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET, "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 32}
-    )
+    settings = load({**PRODUCTION, "MYPAGE_SECRET_KEY": SECRET, "MYPAGE_PAYMENT_GATEWAY_SECRET": "g" * 32})
     assert settings.secret_key == SECRET
     assert settings.payment_gateway_secret == "g" * 32
     assert settings.captcha_test_mode is False
@@ -287,7 +294,80 @@ def test_production_needs_a_long_gateway_secret():
     refused(environ, "MYPAGE_PAYMENT_GATEWAY_SECRET")
 
 
-def test_production_never_uses_the_development_gateway_secret():
-    settings = load({"MYPAGE_ENV": "production", "MYPAGE_SECRET_KEY": SECRET})
-    secret = settings.payment_gateway_secret
-    assert len(secret) >= 32 and secret != load({}).payment_gateway_secret
+def test_production_never_uses_a_development_gateway_secret():
+    environ = {key: value for key, value in PRODUCTION.items() if key != "MYPAGE_PAYMENT_GATEWAY_SECRET"}
+    refused(environ, "MYPAGE_PAYMENT_GATEWAY_SECRET")
+
+
+# --- no secret from the source; production-safe settings (issue 9) -------------------------------
+
+
+def test_development_secrets_are_generated_once_and_owner_only(secrets_file):
+    first = load({})
+    mode = secrets_file.stat().st_mode & 0o777
+    assert mode == 0o600
+    assert len(first.secret_key) >= 32 and len(first.payment_gateway_secret) >= 32
+    assert first.secret_key != first.payment_gateway_secret
+    again = load({"MYPAGE_ENV": "test"})
+    assert (again.secret_key, again.payment_gateway_secret) == (first.secret_key, first.payment_gateway_secret)
+    # A set value wins; the file is left alone.
+    assert load({"MYPAGE_SECRET_KEY": "mine"}).secret_key == "mine"
+
+
+def test_the_secrets_file_can_be_elsewhere(tmp_path, secrets_file):
+    elsewhere = tmp_path / "other" / "s.json"
+    assert load({"MYPAGE_SECRETS_FILE": str(elsewhere)}).secret_key != load({}).secret_key
+    assert elsewhere.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_broken_secrets_file_is_named(secrets_file):
+    secrets_file.parent.mkdir(parents=True)
+    secrets_file.write_text("{}")
+    refused({}, "MYPAGE_SECRETS_FILE")
+
+
+def test_production_never_generates_secrets(secrets_file):
+    load(PRODUCTION)
+    assert not secrets_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MYPAGE_SECRET_KEY", None),
+        ("MYPAGE_SECRET_KEY", "x" * 31),
+        ("MYPAGE_PAYMENT_GATEWAY_SECRET", None),
+        ("MYPAGE_PAYMENT_GATEWAY_SECRET", "g" * 31),
+        ("MYPAGE_BASE_URL", "http://mypage.example-cable.jp"),
+        ("MYPAGE_BASE_URL", "http://10.0.0.5:3000"),
+        ("MYPAGE_OPERATOR_NAME", None),
+        ("MYPAGE_OPERATOR_NAME", Branding().name),
+        ("MYPAGE_OPERATOR_ADDRESS", None),
+        ("MYPAGE_OPERATOR_ADDRESS", Branding().address),
+        ("MYPAGE_MAIL_FROM", None),
+        ("MYPAGE_MAIL_FROM", settings_module.Settings.mail_from),
+        ("MYPAGE_OPERATOR_REGISTRATION_NUMBER", None),
+        ("MYPAGE_OPERATOR_REGISTRATION_NUMBER", Branding().registration_number),
+        ("MYPAGE_OPERATOR_REGISTRATION_NUMBER", "T1000012050002"),
+    ],
+)
+def test_production_refuses_each_unsafe_setting(variable, value):
+    environ = dict(PRODUCTION)
+    environ.pop(variable)
+    if value is not None:
+        environ[variable] = value
+    refused(environ, variable)
+
+
+@pytest.mark.parametrize("url", ["http://localhost:3000", "http://127.0.0.1:8000", "https://mypage.example-cable.jp"])
+def test_production_accepts_https_or_local_http(url):
+    settings = load({**PRODUCTION, "MYPAGE_BASE_URL": url})
+    assert settings.base_url == url and settings.branding.name == "八戸ケーブル"
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"),
+    [("7000012050002", True), ("5010401067252", True), ("1000012050002", False), ("123456789012", False)],
+)
+def test_corporate_number_check_digit(number, ok):
+    assert settings_module.corporate_number_ok(number) is ok

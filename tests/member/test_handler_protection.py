@@ -16,6 +16,7 @@ from mypage.models import SQLModel
 from mypage.state.account_settings import EmailConfirmState
 from mypage.state.auth import AuthState
 from mypage.state.dev_mail import DevMailState
+from mypage.state.email_cancel import EmailCancelState
 from mypage.state.gallery import GalleryState
 from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
@@ -33,6 +34,7 @@ PUBLIC_STATES = {
     ResetPasswordState,  # the reset link's page: the token is the credential
     VerifyState,  # the verification link's page: the token is the credential
     EmailConfirmState,  # the e-mail change link's page: the token is the credential
+    EmailCancelState,  # the old address's cancel link: the token is the credential
     UiState,  # 文字サイズ, on every page
     # The product team's /dev/mail and /dev/gallery: they do nothing unless MYPAGE_ENV=development
     # (tests/member/test_dev_states.py), where the pages exist at all.

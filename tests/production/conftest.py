@@ -16,7 +16,7 @@ from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.postgres import postgres_server
 from tests.production import stack as st
 from tests.redisserver import redis_server
-from tests.support import TMP, free_port
+from tests.support import PRODUCTION, TMP, free_port
 
 
 @dataclass
@@ -80,6 +80,7 @@ def stack(smtp_server) -> Stack:
     host, smtp_port, _ = smtp_server
     with postgres_server() as database_url, redis_server() as redis_url:
         env = {k: v for k, v in os.environ.items() if k != "MYPAGE_CAPTCHA_TEST_MODE"}
+        env.update(PRODUCTION)  # the operator's own details, as production requires
         env.update(
             MYPAGE_ENV="production",
             MYPAGE_SECRET_KEY=st.SECRET,

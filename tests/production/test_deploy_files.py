@@ -50,7 +50,7 @@ def test_mypage_env_reads_the_file_as_systemd_does(tmp_path: Path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["青森ケーブルテレビ マイページ <mypage@actv.ne.jp>", "#0b5cab"]
+    assert done.stdout.splitlines() == ["八戸ケーブル マイページ <mypage@example-cable.jp>", "#0b5cab"]
     bad = tmp_path / "bad.env"
     bad.write_text("MYPAGE_ENV=production\nnot a setting\n")
     refused = subprocess.run([DEPLOY / "mypage-env", bad, "true"], capture_output=True, text=True, check=False)
