@@ -28,10 +28,17 @@ def record(
     ip: str = "",
     detail: str = "",
     now: dt.datetime | None = None,
+    user_agent: str = "",
 ) -> AuditEvent:
     """Add one event; the caller commits with the change it describes."""
     event = AuditEvent(
-        at=now or utcnow(), kind=kind, subject=subject[:100], account_id=account_id, ip=ip[:64], detail=detail[:500]
+        at=now or utcnow(),
+        kind=kind,
+        subject=subject[:100],
+        account_id=account_id,
+        ip=ip[:64],
+        detail=detail[:500],
+        user_agent=user_agent[:300],
     )
     db.add(event)
     db.flush()

@@ -184,6 +184,7 @@ class AuditEvent(SQLModel, table=True):
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     ip: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)
+    user_agent: str = Field(default="", max_length=300)  # the browser, for ログイン履歴
 
 
 class CaptchaChallenge(SQLModel, table=True):

@@ -31,3 +31,7 @@ INVOICE_PDF = f"{API_PREFIX}/invoice"
 STATEMENT_CSV = f"{API_PREFIX}/statement"
 
 MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES)
+
+# セキュリティ設定 (issue 13): under ACCOUNT_SETTINGS, so its no-store rule covers it.
+SECURITY = "/account/security"
+MEMBER_PAGES = (*MEMBER_PAGES, SECURITY)

@@ -159,6 +159,7 @@ def attempt(
     captcha_id: str | None = None,
     captcha_answer: str | None = None,
     now: dt.datetime | None = None,
+    user_agent: str = "",
 ) -> Outcome:
     """Check a login and record it.
 
@@ -170,6 +171,7 @@ def attempt(
         captcha_id: The CAPTCHA challenge the form showed, if it showed one.
         captcha_answer: What was typed into 画像認証.
         now: The current time (aware UTC).
+        user_agent: The browser's User-Agent, kept with the events for ログイン履歴.
 
     Returns:
         The outcome; on OK its account_id is the account to start a session for.
@@ -179,7 +181,14 @@ def attempt(
 
     def event(kind: str, account: Account | None = None, detail: str = "") -> None:
         audit.record(
-            db, kind, subject=subject, account_id=account.id if account else None, ip=ip, detail=detail, now=now
+            db,
+            kind,
+            subject=subject,
+            account_id=account.id if account else None,
+            ip=ip,
+            detail=detail,
+            now=now,
+            user_agent=user_agent,
         )
 
     if address_blocked(db, ip, now):

@@ -104,6 +104,11 @@ def _alive(row: UserSession, now: dt.datetime) -> bool:
     return row.revoked_at is None and now - row.last_seen_at < idle_limit() and now - row.created_at < absolute_limit()
 
 
+def is_alive(row: UserSession, now: dt.datetime | None = None) -> bool:
+    """Whether a session row is still good: not revoked, neither idle nor past its absolute limit."""
+    return _alive(row, now or utcnow())
+
+
 def find(db: Session, token: str | None) -> UserSession | None:
     """The session row of a token, alive or not."""
     if not token:

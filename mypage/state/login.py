@@ -21,11 +21,19 @@ NOTICES = {
 }
 
 
-def _attempt(login_id: str, password: str, ip: str, captcha_id: str, answer: str) -> tuple[Outcome, str | None]:
+def _attempt(
+    login_id: str, password: str, ip: str, captcha_id: str, answer: str, user_agent: str = ""
+) -> tuple[Outcome, str | None]:
     """The login check and, on success, the one-time ticket; in a thread, as bcrypt takes a while."""
     with db.session() as s:
         outcome = login.attempt(
-            s, login_id, password, ip=ip, captcha_id=captcha_id or None, captcha_answer=answer or None
+            s,
+            login_id,
+            password,
+            ip=ip,
+            captcha_id=captcha_id or None,
+            captcha_answer=answer or None,
+            user_agent=user_agent,
         )
         ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
     return outcome, ticket
@@ -106,7 +114,7 @@ class LoginState(rx.State):
             self.captcha_error = "画像認証の数字を入力してください。"
             return None
         outcome, ticket = await asyncio.to_thread(
-            _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer
+            _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer, self.router.headers.user_agent
         )
         if ticket is not None:
             return post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
