@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from http.cookies import CookieError, SimpleCookie
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mypage import audit, routes
+from mypage.accounts import sessions
 from mypage.accounts.devices import browser_label
 from mypage.home import datetime_label
 from mypage.mail import Mail
@@ -41,15 +41,8 @@ def cookie_name(settings: Settings | None = None) -> str:
 
 def device_from_cookie_header(header: str, settings: Settings | None = None) -> str | None:
     """The device id in a raw Cookie header, or None when absent or not one of ours."""
-    if not header:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:
-        return None
-    morsel = jar.get(cookie_name(settings))
-    return morsel.value if morsel and _WELL_FORMED.match(morsel.value) else None
+    value = sessions.cookie_value(header, cookie_name(settings))
+    return value if value and _WELL_FORMED.match(value) else None
 
 
 def _subject(device: str) -> str:

@@ -39,8 +39,8 @@ def cookie_name(settings: Settings | None = None) -> str:
     return "__Host-mypage_session" if settings.is_https else "mypage_session"
 
 
-def token_from_cookie_header(header: str, settings: Settings | None = None) -> str | None:
-    """The session token in a raw Cookie header, or None."""
+def cookie_value(header: str, name: str) -> str | None:
+    """One cookie's value in a raw Cookie header, or None (absent, empty or unreadable)."""
     if not header:
         return None
     jar = SimpleCookie()
@@ -48,8 +48,13 @@ def token_from_cookie_header(header: str, settings: Settings | None = None) -> s
         jar.load(header)
     except CookieError:
         return None
-    morsel = jar.get(cookie_name(settings))
+    morsel = jar.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+def token_from_cookie_header(header: str, settings: Settings | None = None) -> str | None:
+    """The session token in a raw Cookie header, or None."""
+    return cookie_value(header, cookie_name(settings))
 
 
 def idle_limit(settings: Settings | None = None) -> dt.timedelta:
