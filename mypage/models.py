@@ -60,6 +60,11 @@ class Account(SQLModel, table=True):
     lockouts: int = 0
     locked_until: dt.datetime | None = None
     password_changed_at: dt.datetime = Field(default_factory=utcnow)
+    # 二段階認証 (issue 13): the authenticator's secret (set while being set up, kept once on),
+    # when it was turned on, and the last time step used, so that no code counts twice.
+    totp_secret: str = Field(default="", max_length=64)
+    totp_enabled_at: dt.datetime | None = None
+    totp_last_step: int = 0
 
 
 class UserSession(SQLModel, table=True):
@@ -193,5 +198,16 @@ class CaptchaChallenge(SQLModel, table=True):
     __tablename__ = "captcha_challenge"
     id: str = Field(primary_key=True, max_length=64)
     answer_hash: str = Field(max_length=128)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    used_at: dt.datetime | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time recovery code of 二段階認証, stored as a hash (issue 13)."""
+
+    __tablename__ = "recovery_code"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    code_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None

@@ -28,7 +28,6 @@ from mypage.security import hash_token
 
 HISTORY_SIZE = 20
 SESSION_ENDED = "session_ended"  # audit kind: one other device signed out from セキュリティ設定
-TWO_STEP_FAILED = "login_two_step_failed"  # audit kind of a wrong second-factor code (二段階認証)
 UNKNOWN_BROWSER = "不明なブラウザ"
 # What each sign-in event means to the subscriber, and whether it was a success.
 RESULTS = {
@@ -36,7 +35,7 @@ RESULTS = {
     login.FAILED: ("失敗（パスワード誤り）", False),
     login.LOCKED_KIND: ("失敗（ロックされました）", False),
     login.REFUSED_LOCKED: ("失敗（ロック中）", False),
-    TWO_STEP_FAILED: ("失敗（二段階認証）", False),
+    login.TWO_STEP_FAILED: ("失敗（二段階認証）", False),
 }
 # login_failed with this detail is a wrong current password on ID・パスワード変更, not a sign-in.
 NOT_A_SIGN_IN = "account_settings"

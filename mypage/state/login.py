@@ -14,6 +14,7 @@ from mypage.models import Account
 from mypage.security import nfkc
 from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
+from mypage.state.two_step_login import TwoStepLoginState
 
 NOTICES = {
     "logout": "ログアウトしました。",
@@ -77,6 +78,7 @@ class LoginState(rx.State):
         self.notice = next((text for key, text in NOTICES.items() if query.get(key)), "")
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
+        (await self.get_state(TwoStepLoginState))._end()
         await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
@@ -118,6 +120,9 @@ class LoginState(rx.State):
         )
         if ticket is not None:
             return post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+        if outcome.status == login.TWO_STEP:  # 二段階認証: the code comes next
+            (await self.get_state(TwoStepLoginState))._begin(outcome.account_id, self._next)
+            return rx.set_value("field-password", "")
         if outcome.status == login.PENDING:
             self.pending, self._pending_account_id = True, outcome.account_id
         if outcome.status == login.CAPTCHA:

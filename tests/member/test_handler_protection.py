@@ -19,6 +19,7 @@ from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import RegisterState
 from mypage.state.ui import UiState
+from mypage.state.two_step_login import TwoStepLoginState
 from mypage.state.verify import VerifyState
 from tests.member.handlers import is_login_redirect, loaded_vars, run, substate
 
@@ -32,6 +33,7 @@ PUBLIC_STATES = {
     VerifyState,  # the verification link's page: the token is the credential
     EmailConfirmState,  # the e-mail change link's page: the token is the credential
     UiState,  # 文字サイズ, on every page
+    TwoStepLoginState,  # login's 二段階認証 code: acts only for the account whose password was just right
 }
 PUBLIC_HANDLERS = {
     # The idle timer's tick changes nothing without a session (it only reads the session row).
