@@ -18,8 +18,8 @@ from mypage.state.auth import AuthState
 from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import RegisterState
-from mypage.state.ui import UiState
 from mypage.state.two_step_login import TwoStepLoginState
+from mypage.state.ui import UiState
 from mypage.state.verify import VerifyState
 from tests.member.handlers import is_login_redirect, loaded_vars, run, substate
 
