@@ -200,6 +200,8 @@ class CaptchaChallenge(SQLModel, table=True):
     answer_hash: str = Field(max_length=128)
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
+    # The answer sealed with a key from the secret (issue 13), so that 音声で聞く can speak it.
+    answer_sealed: str = Field(default="", max_length=16)
 
 
 class RecoveryCode(SQLModel, table=True):

@@ -35,3 +35,4 @@ MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES
 # セキュリティ設定 (issue 13): under ACCOUNT_SETTINGS, so its no-store rule covers it.
 SECURITY = "/account/security"
 MEMBER_PAGES = (*MEMBER_PAGES, SECURITY)
+CAPTCHA_AUDIO = f"{API_PREFIX}/captcha-audio"  # /<challenge id>: 音声で聞く, the image CAPTCHA's digits spoken

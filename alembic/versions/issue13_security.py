@@ -1,4 +1,5 @@
-"""security settings: the browser of each audit event (ログイン履歴), 二段階認証 (TOTP, recovery codes)
+"""security settings: the browser of each audit event (ログイン履歴), 二段階認証 (TOTP, recovery codes),
+the audio CAPTCHA's sealed answer (音声で聞く)
 
 Revision ID: issue13_security
 Revises: 0003
@@ -26,6 +27,10 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column('totp_enabled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('captcha_challenge', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('answer_sealed', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False, server_default='')
+        )
     op.create_table(
         'recovery_code',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -44,6 +49,8 @@ def downgrade() -> None:
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_code_account_id'))
     op.drop_table('recovery_code')
+    with op.batch_alter_table('captcha_challenge', schema=None) as batch_op:
+        batch_op.drop_column('answer_sealed')
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_enabled_at')

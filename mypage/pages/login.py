@@ -3,6 +3,7 @@
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.components.captcha_audio import audio_captcha
 from mypage.components.forms import field
 from mypage.components.layout import BRAND, heading, template
 from mypage.components.verified import verified_banner
@@ -54,10 +55,11 @@ def captcha_field() -> rx.Component:
         LoginState.captcha_image != "",
         rx.vstack(
             rx.image(src=LoginState.captcha_image, alt="画像認証の数字", width="200px", height="70px"),
+            audio_captcha(LoginState.captcha_audio),
             field(
                 "画像認証",
                 "captcha",
-                hint="画像に表示されている数字を半角で入力してください。",
+                hint="画像に表示されている数字を半角で入力してください。画像が見えにくい場合は「音声で聞く」を押してください。",
                 error=LoginState.captcha_error,
                 auto_complete="off",
                 input_mode="numeric",

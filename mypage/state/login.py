@@ -57,6 +57,7 @@ class LoginState(rx.State):
     pending: bool = False
     resend_message: str = ""
     captcha_image: str = ""
+    captcha_audio: str = ""  # 音声で聞く: the same challenge's sound
     captcha_error: str = ""
     _captcha_id: str = ""
     _pending_account_id: int | None = None
@@ -65,10 +66,11 @@ class LoginState(rx.State):
     async def _show_captcha(self, required: bool) -> None:
         """A fresh challenge when the address needs one (each is good for one answer), else none."""
         if not required:
-            self._captcha_id, self.captcha_image = "", ""
+            self._captcha_id, self.captcha_image, self.captcha_audio = "", "", ""
             return
         self._captcha_id, png = await offload.in_session(captcha.new_challenge)
         self.captcha_image = captcha.data_url(png)
+        self.captcha_audio = captcha.audio_url(self._captcha_id)
 
     @rx.event
     async def load(self):

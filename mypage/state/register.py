@@ -87,6 +87,7 @@ class RegisterState(rx.State):
     # Counts failed 次へ; the page's script moves the focus to the error summary when it changes.
     attempt: int = 0
     captcha_src: str = ""
+    captcha_audio: str = ""  # 音声で聞く: the same challenge's sound
     sent_to: str = ""
     mail_failed: bool = False
     resend_message: str = ""
@@ -112,6 +113,7 @@ class RegisterState(rx.State):
 
     async def _refresh_captcha(self) -> None:
         self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha)
+        self.captcha_audio = captcha.audio_url(self._captcha_id)
 
     def _fill_form(self) -> list[rx.event.EventSpec]:
         values = {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}

@@ -10,6 +10,7 @@ Routes:
   the long-lived device cookie (mypage.accounts.known_devices: a browser new to the
   account mails its owner after the answer).
 - POST routes.SESSION_END: revoke the session, clear the cookie, 303 to the login page.
+- GET routes.CAPTCHA_AUDIO/<challenge id>: 音声で聞く, the CAPTCHA's digits as WAV while it is open.
 - GET routes.INVOICE_PDF/<id>, routes.STATEMENT_CSV/<id>: a statement's PDF or CSV for
   its owner only (mypage.web.downloads).
 
@@ -29,7 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mypage import audit, db, mail, netaddr, routes
-from mypage.accounts import known_devices, sessions
+from mypage.accounts import captcha, known_devices, sessions
 from mypage.settings import get_settings
 from mypage.web import downloads, headers
 
@@ -130,9 +131,19 @@ async def session_end(request: Request) -> Response:
     return response
 
 
+def captcha_audio(request: Request) -> Response:
+    """音声で聞く: an open CAPTCHA challenge's digits as WAV (sync: Starlette runs it in a worker thread)."""
+    with db.session() as s:
+        sound = captcha.audio(s, request.path_params["challenge_id"])
+    if sound is None:
+        return PlainTextResponse("not found", status_code=404)
+    return Response(sound, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+
+
 ROUTES = [
     Route(routes.SESSION_START, session_start, methods=["POST"]),
     Route(routes.SESSION_END, session_end, methods=["POST"]),
+    Route(f"{routes.CAPTCHA_AUDIO}/{{challenge_id}}", captcha_audio, methods=["GET"]),
     # GET routes.INVOICE_PDF/<id> and routes.STATEMENT_CSV/<id>: the owner's files, 404 for anyone else.
     *downloads.download_routes(downloads.session_account_id),
 ]
