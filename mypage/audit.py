@@ -5,6 +5,11 @@ session_start, recovery_id, recovery_password, password_reset, code_issued (a le
 card_checkout / card_return (a card change's one-time nonce, subject its hash), card_changed, card_change_failed,
 login_id_changed, password_changed, email_change_requested, email_changed, other_sessions_ended
 (ID・パスワード変更; a wrong current password there is a login_failed with detail account_settings).
+セキュリティ設定 (issue 13): session_start's subject is "device:<keyed hash of the device cookie>",
+new_device_mailed, session_ended (one other device signed out), login_two_step_required (right
+password, code asked), login_two_step_failed (counts like login_failed), two_step_setup_started,
+two_step_enabled, two_step_disabled, two_step_recovery_used; `user_agent` keeps the browser of
+sign-in events for ログイン履歴.
 `subject` is what the event is about (a folded login ID, a customer number or an
 address); `ip` is the client address it came from.
 """
