@@ -155,6 +155,30 @@ def _mirror(db: Session, account: Account | None, state: LockState) -> None:
     db.add(account)
 
 
+def login_event(
+    db: Session,
+    kind: str,
+    subject: str,
+    account: Account | None,
+    *,
+    ip: str,
+    now: dt.datetime,
+    detail: str = "",
+    user_agent: str = "",
+) -> None:
+    """Audit one step of a login for a (folded) login ID, and its account if it has one."""
+    audit.record(
+        db,
+        kind,
+        subject=subject,
+        account_id=account.id if account else None,
+        ip=ip,
+        detail=detail,
+        now=now,
+        user_agent=user_agent,
+    )
+
+
 def record_failure(
     db: Session,
     account: Account | None,
@@ -187,16 +211,7 @@ def record_failure(
     state = state or lock_state(db, subject, now)
 
     def event(kind: str, detail: str = "") -> None:
-        audit.record(
-            db,
-            kind,
-            subject=subject,
-            account_id=account.id if account else None,
-            ip=ip,
-            detail=detail,
-            now=now,
-            user_agent=user_agent,
-        )
+        login_event(db, kind, subject, account, ip=ip, now=now, detail=detail, user_agent=user_agent)
 
     event(kind, detail)
     state = dataclasses.replace(state, failures=state.failures + 1)
@@ -244,16 +259,7 @@ def attempt(
     subject = fold(login_id)
 
     def event(kind: str, account: Account | None = None, detail: str = "") -> None:
-        audit.record(
-            db,
-            kind,
-            subject=subject,
-            account_id=account.id if account else None,
-            ip=ip,
-            detail=detail,
-            now=now,
-            user_agent=user_agent,
-        )
+        login_event(db, kind, subject, account, ip=ip, now=now, detail=detail, user_agent=user_agent)
 
     if address_blocked(db, ip, now):
         event(THROTTLED_KIND, detail="address")

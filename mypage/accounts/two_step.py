@@ -128,6 +128,18 @@ def _notice(db: Session, account: Account, title: str, lines: str) -> Mail:
     return Mail(account.email, f"【{brand.portal_name}】{title}", body)
 
 
+def _forget_recovery_codes(db: Session, account_id: int) -> None:
+    for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account_id)).all():
+        db.delete(old)
+
+
+def _changed(db: Session, account: Account, kind: str, *, ip: str, now: dt.datetime, title: str, text: str) -> Mail:
+    """Audit a change of the setting and write the subscriber's notice of it."""
+    audit.record(db, kind, account_id=account.id, ip=ip, now=now)
+    db.flush()
+    return _notice(db, account, title, f"{datetime_label(now)}に、マイページの{title}。{text}")
+
+
 def new_recovery_code() -> str:
     """A random 10-character recovery code, as stored (no hyphen)."""
     return "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
@@ -160,19 +172,18 @@ def confirm(db: Session, account_id: int, code: str, *, ip: str = "", now: dt.da
         return Confirmed(CODE_WRONG)
     account.totp_enabled_at, account.totp_last_step = now, step
     db.add(account)
-    for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all():
-        db.delete(old)
+    _forget_recovery_codes(db, account.id)
     codes = tuple(new_recovery_code() for _ in range(RECOVERY_CODES))
     for plain in codes:
         db.add(RecoveryCode(account_id=account.id, code_hash=hash_token(plain), created_at=now))
-    audit.record(db, ENABLED, account_id=account.id, ip=ip, now=now)
-    db.flush()
-    mail = _notice(
+    mail = _changed(
         db,
         account,
-        "二段階認証を有効にしました",
-        f"{datetime_label(now)}に、マイページの二段階認証を有効にしました。"
-        "次回のログインから、パスワードのあとに認証アプリの確認コードが必要です。",
+        ENABLED,
+        ip=ip,
+        now=now,
+        title="二段階認証を有効にしました",
+        text="次回のログインから、パスワードのあとに認証アプリの確認コードが必要です。",
     )
     return Confirmed(recovery_codes=tuple(show_recovery_code(c) for c in codes), mails=(mail,))
 
@@ -208,16 +219,15 @@ def disable(
         return Disabled({"code": CODE_WRONG})
     account.totp_secret, account.totp_enabled_at, account.totp_last_step = "", None, 0
     db.add(account)
-    for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all():
-        db.delete(old)
-    audit.record(db, DISABLED, account_id=account.id, ip=ip, now=now)
-    db.flush()
-    mail = _notice(
+    _forget_recovery_codes(db, account.id)
+    mail = _changed(
         db,
         account,
-        "二段階認証を無効にしました",
-        f"{datetime_label(now)}に、マイページの二段階認証を無効にしました。"
-        "ログインにはパスワードだけが必要になります。",
+        DISABLED,
+        ip=ip,
+        now=now,
+        title="二段階認証を無効にしました",
+        text="ログインにはパスワードだけが必要になります。",
     )
     return Disabled(mails=(mail,))
 
@@ -257,7 +267,7 @@ def second_step(
     subject = login.fold(account.login_id)
 
     def event(kind: str) -> None:
-        audit.record(db, kind, subject=subject, account_id=account.id, ip=ip, now=now, user_agent=user_agent)
+        login.login_event(db, kind, subject, account, ip=ip, now=now, user_agent=user_agent)
 
     if login.address_blocked(db, ip, now):
         event(login.THROTTLED_KIND)
