@@ -129,6 +129,7 @@ def test_a_login_from_a_new_browser_mails_the_owner_once(app, page: Page, browse
     context.close()
     # And the first browser too.
     page.get_by_role("button", name="ログアウト", exact=True).click()
+    expect(page.get_by_text("ログアウトしました。")).to_be_visible()
     log_in(app, page, account)
     page.wait_for_timeout(1500)  # a mail would have been sent right after the redirect
     assert len(mail.to(account.email)) == 1
