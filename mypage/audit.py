@@ -8,6 +8,11 @@ email_change_cancelled, other_sessions_ended
 (ID・パスワード変更; a wrong current password there is a login_failed with detail account_settings),
 bill_pay_checkout / bill_pay_return (お支払い's one-time nonce, detail the invoice), bill_paid, bill_pay_failed,
 paperless_on / paperless_off, bill_mail_on / bill_mail_off, bill_mail_sent / bill_mail_failed.
+セキュリティ設定 (issue 13): session_start's subject is "device:<keyed hash of the device cookie>",
+new_device_mailed, session_ended (one other device signed out), login_two_step_required (right
+password, code asked), login_two_step_failed (counts like login_failed), two_step_setup_started,
+two_step_enabled, two_step_disabled, two_step_recovery_used; `user_agent` keeps the browser of
+sign-in events for ログイン履歴.
 `subject` is what the event is about (a folded login ID, a customer number or an
 address); `ip` is the client address it came from, and `net` its network as throttles
 count it (mypage.netaddr.network: IPv4 singly, IPv6 by /64).
@@ -37,6 +42,7 @@ def record(
     ip: str = "",
     detail: str = "",
     now: dt.datetime | None = None,
+    user_agent: str = "",
 ) -> AuditEvent:
     """Add one event; the caller commits with the change it describes."""
     event = AuditEvent(
@@ -47,6 +53,7 @@ def record(
         ip=ip[:64],
         net=network(ip),
         detail=detail[:500],
+        user_agent=user_agent[:300],
     )
     db.add(event)
     db.flush()

@@ -64,6 +64,11 @@ class Account(SQLModel, table=True):
     locked_until: dt.datetime | None = None
     password_changed_at: dt.datetime = Field(default_factory=utcnow)
     bill_mail: bool = True  # ご請求額確定のお知らせ by mail; the subscriber may turn it off
+    # 二段階認証 (issue 13): the authenticator's secret (set while being set up, kept once on),
+    # when it was turned on, and the last time step used, so that no code counts twice.
+    totp_secret: str = Field(default="", max_length=64)
+    totp_enabled_at: dt.datetime | None = None
+    totp_last_step: int = 0
 
 
 class UserSession(SQLModel, table=True):
@@ -200,6 +205,7 @@ class AuditEvent(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)
     net: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)  # the browser, for ログイン履歴
 
 
 class CaptchaChallenge(SQLModel, table=True):
@@ -212,6 +218,8 @@ class CaptchaChallenge(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     used_at: dt.datetime | None = None
     net: str = Field(default="", max_length=64)  # who asked: creation is limited per address
+    # The answer sealed with a key from the secret (issue 13), so that 音声で聞く can speak it.
+    answer_sealed: str = Field(default="", max_length=16)
 
 
 class Payment(SQLModel, table=True):
@@ -237,3 +245,14 @@ class LoginGuard(SQLModel, table=True):
     __tablename__ = "login_guard"
     subject: str = Field(primary_key=True, max_length=100)
     at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time recovery code of 二段階認証, stored as a hash (issue 13)."""
+
+    __tablename__ = "recovery_code"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    code_hash: str = Field(max_length=128)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    used_at: dt.datetime | None = None

@@ -40,3 +40,8 @@ MEMBER_PAGES = (HOME, CONTRACT, BILLS, INVOICES, CARD, ACCOUNT_SETTINGS, NOTICES
 # The product team's pages, only when MYPAGE_ENV=development (see mypage/outbox.py).
 DEV_MAIL = "/dev/mail"
 DEV_GALLERY = "/dev/gallery"
+
+# セキュリティ設定 (issue 13): under ACCOUNT_SETTINGS, so its no-store rule covers it.
+SECURITY = "/account/security"
+MEMBER_PAGES = (*MEMBER_PAGES, SECURITY)
+CAPTCHA_AUDIO = f"{API_PREFIX}/captcha-audio"  # /<challenge id>: 音声で聞く, the image CAPTCHA's digits spoken

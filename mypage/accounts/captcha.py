@@ -4,17 +4,28 @@ The answer stays on the server as a keyed hash; the browser gets only the PNG an
 the challenge's random id. A challenge is used up by its first answer, right or
 wrong, and dies after 10 minutes. One address (an IPv6 /64 counts as one) may make
 CREATE_LIMIT challenges in CREATE_WINDOW; each new one purges those older than a day.
+
+音声で聞く (issue 13): the same digits spoken in Japanese, for those who cannot see the
+image. The answer is also kept sealed (each digit shifted by a key derived from the
+secret key and the challenge id), so that `audio` can speak it while the challenge is
+open; the `captcha` package mixes the clips (kept in captcha_voices/, made by
+scripts/make_captcha_voices.py with espeak-ng) with noise and beeps.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import secrets
+from pathlib import Path
 
+from captcha.audio import AudioCaptcha
 from captcha.image import ImageCaptcha
 from sqlmodel import Session, col, delete, func, select, update
 
+from mypage import routes
 from mypage.models import CaptchaChallenge, utcnow
 from mypage.netaddr import network
 from mypage.security import hash_token, nfkc
@@ -30,6 +41,23 @@ TEST_ANSWER = "PASSED"
 WIDTH, HEIGHT = 200, 70
 
 _image = ImageCaptcha(width=WIDTH, height=HEIGHT)
+VOICES = Path(__file__).with_name("captcha_voices")
+_audio = AudioCaptcha(voicedir=str(VOICES))
+
+
+def _key(challenge_id: str) -> bytes:
+    secret = get_settings().secret_key.encode("utf-8")
+    return hmac.new(secret, f"captcha-audio:{challenge_id}".encode(), hashlib.sha256).digest()
+
+
+def _seal(challenge_id: str, answer: str) -> str:
+    key = _key(challenge_id)
+    return "".join(str((int(d) + key[i]) % 10) for i, d in enumerate(answer))
+
+
+def _unseal(challenge_id: str, sealed: str) -> str:
+    key = _key(challenge_id)
+    return "".join(str((int(d) - key[i]) % 10) for i, d in enumerate(sealed))
 
 
 def _answer_hash(challenge_id: str, answer: str) -> str:
@@ -70,7 +98,15 @@ def new_challenge(db: Session, now: dt.datetime | None = None, ip: str = "") -> 
         raise Throttled(THROTTLED)
     answer = _new_answer()
     challenge_id = secrets.token_urlsafe(24)
-    db.add(CaptchaChallenge(id=challenge_id, answer_hash=_answer_hash(challenge_id, answer), created_at=now, net=net))
+    db.add(
+        CaptchaChallenge(
+            id=challenge_id,
+            answer_hash=_answer_hash(challenge_id, answer),
+            answer_sealed=_seal(challenge_id, answer),
+            created_at=now,
+            net=net,
+        )
+    )
     db.exec(delete(CaptchaChallenge).where(col(CaptchaChallenge.created_at) < now - PURGE_AFTER))
     return challenge_id, _image.generate(answer, format="png").getvalue()
 
@@ -78,6 +114,31 @@ def new_challenge(db: Session, now: dt.datetime | None = None, ip: str = "") -> 
 def data_url(png: bytes) -> str:
     """The image as a data: URL for an <img src>."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def audio_url(challenge_id: str) -> str:
+    """Where the browser fetches a challenge's sound (mypage.web.http serves it)."""
+    return f"{routes.CAPTCHA_AUDIO}/{challenge_id}" if challenge_id else ""
+
+
+def audio(db: Session, challenge_id: str | None, now: dt.datetime | None = None) -> bytes | None:
+    """The challenge's digits spoken in Japanese with noise, as WAV; None once it is used or expired.
+
+    Args:
+        db: The session.
+        challenge_id: The id the page holds.
+        now: The current time.
+    """
+    now = now or utcnow()
+    if not challenge_id or len(challenge_id) > 64:
+        return None
+    row = db.get(CaptchaChallenge, challenge_id)
+    if row is None or row.used_at is not None or not row.answer_sealed:
+        return None
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    if created <= now - LIFETIME:
+        return None
+    return bytes(_audio.generate(_unseal(challenge_id, row.answer_sealed)))
 
 
 def check(db: Session, challenge_id: str | None, answer: str | None, now: dt.datetime | None = None) -> bool:

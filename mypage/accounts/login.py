@@ -52,13 +52,18 @@ RESET_LIFETIME = dt.timedelta(hours=1)
 OK_KIND, FAILED, LOCKED_KIND, REFUSED_LOCKED = "login_ok", "login_failed", "login_locked", "login_refused_locked"
 CAPTCHA_FAILED, THROTTLED_KIND, PENDING_KIND = "login_captcha_failed", "login_throttled", "login_pending"
 PASSWORD_RESET = "password_reset"
+# 二段階認証 (mypage.accounts.two_step): the password was right and a code is asked; a wrong code.
+TWO_STEP_REQUIRED, TWO_STEP_FAILED = "login_two_step_required", "login_two_step_failed"
 # What counts against an address: every refused attempt.
-ADDRESS_FAILURES = (FAILED, REFUSED_LOCKED, CAPTCHA_FAILED)
+ADDRESS_FAILURES = (FAILED, REFUSED_LOCKED, CAPTCHA_FAILED, TWO_STEP_FAILED)
+# What counts towards a login ID's lockout: a wrong password or a wrong second-factor code.
+ID_FAILURES = (FAILED, TWO_STEP_FAILED)
 # What ends a login ID's run of failures and lockouts.
 RESETS = (OK_KIND, PASSWORD_RESET, "login_unlocked")
 
 # Outcomes.
 OK, INVALID, LOCKED, PENDING, CAPTCHA, THROTTLED = "ok", "invalid", "locked", "pending", "captcha", "throttled"
+TWO_STEP = "two_step"
 INVALID_MESSAGE = "ログインIDまたはパスワードが正しくありません。"
 
 
@@ -174,7 +179,7 @@ def lock_state(db: Session, subject: str, now: dt.datetime) -> LockState:
     last_lock = audit.last(db, (LOCKED_KIND,), subject=subject) if lockouts else None
     if last_lock is not None:
         since = max(since, last_lock.at)
-    failures = audit.count(db, (FAILED,), subject=subject, after=since)
+    failures = audit.count(db, ID_FAILURES, subject=subject, after=since)
     until = last_lock.at + lock_duration(lockouts) if last_lock else None
     return LockState(failures, lockouts, until if until and until > now else None)
 
@@ -203,6 +208,84 @@ def _mirror(db: Session, account: Account | None, state: LockState) -> None:
     db.add(account)
 
 
+def login_event(
+    db: Session,
+    kind: str,
+    subject: str,
+    account: Account | None,
+    *,
+    ip: str,
+    now: dt.datetime,
+    detail: str = "",
+    user_agent: str = "",
+) -> None:
+    """Audit one step of a login for a (folded) login ID, and its account if it has one."""
+    audit.record(
+        db,
+        kind,
+        subject=subject,
+        account_id=account.id if account else None,
+        ip=ip,
+        detail=detail,
+        now=now,
+        user_agent=user_agent,
+    )
+
+
+def record_failure(
+    db: Session,
+    account: Account | None,
+    kind: str,
+    *,
+    ip: str,
+    now: dt.datetime,
+    subject: str | None = None,
+    state: LockState | None = None,
+    detail: str = "",
+    user_agent: str = "",
+) -> Outcome:
+    """Record a wrong password or code for a login ID, locking it at the fifth in a row.
+
+    Args:
+        db: The database session; the caller commits.
+        account: The account, if the login ID has one.
+        kind: FAILED (password) or TWO_STEP_FAILED (code).
+        ip: The client's address.
+        now: The current time (aware UTC).
+        subject: The folded login ID (the account's by default).
+        state: The login ID's lock state before this failure (read from the audit trail by default).
+        detail: Kept on the event.
+        user_agent: The browser, for ログイン履歴.
+
+    Returns:
+        INVALID, or LOCKED when this failure locked the login ID.
+    """
+    subject = subject if subject is not None else fold(account.login_id)
+    if state is None:
+        guard(db, subject, now)  # the ID's row, locked: parallel failures are counted in turn
+        state = lock_state(db, subject, now)
+
+    def event(kind: str, detail: str = "") -> None:
+        login_event(db, kind, subject, account, ip=ip, now=now, detail=detail, user_agent=user_agent)
+
+    event(kind, detail)
+    state = dataclasses.replace(state, failures=state.failures + 1)
+    mails: tuple[Mail, ...] = ()
+    if state.failures >= FAILURES_TO_LOCK:
+        lockouts = state.lockouts + 1
+        state = LockState(0, lockouts, now + lock_duration(lockouts))
+        event(LOCKED_KIND, f"until {state.locked_until.isoformat()}")
+        mails = lock_mail(db, account, state.locked_until, now)
+    _mirror(db, account, state)
+    status = LOCKED if state.locked_until else INVALID
+    return Outcome(status, locked_until=state.locked_until, captcha_required=captcha_required(db, ip, now), mails=mails)
+
+
+def record_success(db: Session, account: Account) -> None:
+    """A login went through: the login ID's run of failures ends (its login_ok event is the caller's)."""
+    _mirror(db, account, LockState())
+
+
 def attempt(
     db: Session,
     login_id: str,
@@ -212,6 +295,7 @@ def attempt(
     captcha_id: str | None = None,
     captcha_answer: str | None = None,
     now: dt.datetime | None = None,
+    user_agent: str = "",
 ) -> Outcome:
     """Check a login and record it.
 
@@ -223,6 +307,7 @@ def attempt(
         captcha_id: The CAPTCHA challenge the form showed, if it showed one.
         captcha_answer: What was typed into 画像認証.
         now: The current time (aware UTC).
+        user_agent: The browser's User-Agent, kept with the events for ログイン履歴.
 
     Returns:
         The outcome; on OK its account_id is the account to start a session for.
@@ -231,9 +316,7 @@ def attempt(
     subject = fold(login_id)
 
     def event(kind: str, account: Account | None = None, detail: str = "") -> None:
-        audit.record(
-            db, kind, subject=subject, account_id=account.id if account else None, ip=ip, detail=detail, now=now
-        )
+        login_event(db, kind, subject, account, ip=ip, now=now, detail=detail, user_agent=user_agent)
 
     if address_blocked(db, ip, now):
         event(THROTTLED_KIND, detail="address")
@@ -251,22 +334,14 @@ def attempt(
         event(REFUSED_LOCKED, account)
         return Outcome(LOCKED, locked_until=state.locked_until, captcha_required=captcha_required(db, ip, now))
     if not matched:
-        event(FAILED, account)
-        state = dataclasses.replace(state, failures=state.failures + 1)
-        mails: tuple[Mail, ...] = ()
-        if state.failures >= FAILURES_TO_LOCK:
-            lockouts = state.lockouts + 1
-            state = LockState(0, lockouts, now + lock_duration(lockouts))
-            event(LOCKED_KIND, account, detail=f"until {state.locked_until.isoformat()}")
-            mails = lock_mail(db, account, state.locked_until, now)
-        _mirror(db, account, state)
-        status = LOCKED if state.locked_until else INVALID
-        return Outcome(
-            status, locked_until=state.locked_until, captcha_required=captcha_required(db, ip, now), mails=mails
-        )
+        return record_failure(db, account, FAILED, ip=ip, now=now, subject=subject, state=state, user_agent=user_agent)
     if account.status != "active":
         event(PENDING_KIND, account)
         return Outcome(PENDING, account_id=account.id)
+    if account.totp_enabled_at is not None and account.totp_secret:
+        # The password alone does not end the run of failures: the code must come too.
+        event(TWO_STEP_REQUIRED, account)
+        return Outcome(TWO_STEP, account_id=account.id)
     event(OK_KIND, account)
     _mirror(db, account, LockState())
     return Outcome(OK, account_id=account.id)

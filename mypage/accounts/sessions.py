@@ -40,8 +40,8 @@ def cookie_name(settings: Settings | None = None) -> str:
     return "__Host-mypage_session" if settings.is_https else "mypage_session"
 
 
-def token_from_cookie_header(header: str, settings: Settings | None = None) -> str | None:
-    """The session token in a raw Cookie header, or None."""
+def cookie_value(header: str, name: str) -> str | None:
+    """One cookie's value in a raw Cookie header, or None (absent, empty or unreadable)."""
     if not header:
         return None
     jar = SimpleCookie()
@@ -49,8 +49,13 @@ def token_from_cookie_header(header: str, settings: Settings | None = None) -> s
         jar.load(header)
     except CookieError:
         return None
-    morsel = jar.get(cookie_name(settings))
+    morsel = jar.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+def token_from_cookie_header(header: str, settings: Settings | None = None) -> str | None:
+    """The session token in a raw Cookie header, or None."""
+    return cookie_value(header, cookie_name(settings))
 
 
 def idle_limit(settings: Settings | None = None) -> dt.timedelta:
@@ -103,6 +108,11 @@ def start(db: Session, account_id: int, *, ip: str = "", user_agent: str = "", n
 
 def _alive(row: UserSession, now: dt.datetime) -> bool:
     return row.revoked_at is None and now - row.last_seen_at < idle_limit() and now - row.created_at < absolute_limit()
+
+
+def is_alive(row: UserSession, now: dt.datetime | None = None) -> bool:
+    """Whether a session row is still good: not revoked, neither idle nor past its absolute limit."""
+    return _alive(row, now or utcnow())
 
 
 def find(db: Session, token: str | None) -> UserSession | None:

@@ -190,6 +190,7 @@ def account_settings_page() -> rx.Component:
         password_form(),
         email_form(),
         other_devices(),
+        rx.link("ログイン中の端末・ログイン履歴を見る（セキュリティ設定）", href=routes.SECURITY, style=styles.link),
         back_home(),
         spacing="4",
         width="100%",

@@ -18,6 +18,7 @@ MENU = (
     ("インボイス（適格請求書）", routes.INVOICES),
     ("クレジットカード変更", routes.CARD),
     ("ID・パスワード変更", routes.ACCOUNT_SETTINGS),
+    ("セキュリティ設定", routes.SECURITY),
 )
 NO_NOTICES = f"{BRAND.name}からのお知らせはありません。"
 

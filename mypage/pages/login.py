@@ -3,10 +3,12 @@
 import reflex as rx
 
 from mypage import routes, styles
+from mypage.components.captcha_audio import audio_captcha
 from mypage.components.forms import field, message_box
 from mypage.components.layout import BRAND, template
 from mypage.components.verified import verified_banner
 from mypage.state.login import LoginState
+from mypage.state.two_step_login import TwoStepLoginState
 
 
 def caution() -> rx.Component:
@@ -40,10 +42,11 @@ def captcha_field() -> rx.Component:
         LoginState.captcha_image != "",
         rx.vstack(
             rx.image(src=LoginState.captcha_image, alt="画像認証の数字", width="200px", height="70px"),
+            audio_captcha(LoginState.captcha_audio),
             field(
                 "画像認証",
                 "captcha",
-                hint="画像に表示されている数字を半角で入力してください。",
+                hint="画像に表示されている数字を半角で入力してください。画像が見えにくい場合は「音声で聞く」を押してください。",
                 error=LoginState.captcha_error,
                 auto_complete="off",
                 input_mode="numeric",
@@ -61,6 +64,7 @@ def login_form() -> rx.Component:
         rx.vstack(
             rx.heading("マイページアカウント", as_="h2", size="4"),
             message_box(LoginState.error, styles.ERROR, role="alert"),
+            message_box(TwoStepLoginState.error, styles.ERROR, role="alert"),
             pending_box(),
             field(
                 "ログインID",
@@ -94,6 +98,36 @@ def login_form() -> rx.Component:
     )
 
 
+def two_step_form() -> rx.Component:
+    """二段階認証: the 6-digit code from the authenticator app, or a recovery code."""
+    return rx.form(
+        rx.vstack(
+            rx.heading("二段階認証", as_="h2", size="4"),
+            rx.text("パスワードを確認しました。認証アプリに表示されている6桁の確認コードを入力してください。"),
+            field(
+                "確認コード",
+                "two_step_code",
+                hint="認証アプリを使えない場合は、控えておいたリカバリーコード（例：ABCDE-FGHJK）を入力できます。",
+                error=TwoStepLoginState.code_error,
+                auto_complete="one-time-code",
+                input_mode="numeric",
+                auto_focus=True,
+            ),
+            rx.hstack(
+                rx.button(
+                    "戻る", type="button", on_click=TwoStepLoginState.cancel, variant="outline", style=styles.button
+                ),
+                rx.button("ログイン", type="submit", style=styles.primary_button),
+                spacing="3",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=TwoStepLoginState.submit_code,
+        width="100%",
+    )
+
+
 @template(route=routes.LOGIN, title="マイページログイン", on_load=LoginState.load)
 def login_page() -> rx.Component:
     """The top page: what MyPage is for, the login form, and 新規アカウント作成."""
@@ -103,7 +137,7 @@ def login_page() -> rx.Component:
         rx.text("マイページでは、ご契約内容、ご請求明細の確認ができます。"),
         message_box(LoginState.notice, styles.SUCCESS),
         caution(),
-        rx.box(login_form(), style=styles.card),
+        rx.box(rx.cond(TwoStepLoginState.active, two_step_form(), login_form()), style=styles.card),
         rx.link("新規アカウント作成", href=routes.REGISTER, style=styles.link_button),
         spacing="4",
         width="100%",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.accounts.validation import CODE_PARTS, LOGIN_ID_MAX, LOGIN_ID_MIN, password_rule
+from mypage.components.captcha_audio import audio_captcha
 from mypage.components.forms import error_summary, field, required_badge
 from mypage.components.layout import BRAND, template
 from mypage.settings import get_settings
@@ -143,12 +144,16 @@ def captcha_field() -> rx.Component:
         gap="0.75rem",
         margin_y="0.5rem",
     )
+    picture = rx.vstack(picture, audio_captcha(RegisterState.captcha_audio), spacing="2", margin_y="0.5rem")
     box = field(
         "画像認証",
         "captcha",
         required=True,
         error=RegisterState.errors["captcha"],
-        hint="画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を押してください。",
+        hint=(
+            "画面に表示されている数字をご入力ください。画像が読み取りにくい場合は「別の画像に変更」を、"
+            "音声で聞く場合は「音声で聞く」を押してください。"
+        ),
         auto_complete="off",
         input_mode="numeric",
         placeholder="表示数字を入力",

@@ -115,7 +115,7 @@ async def _login(gallery: GalleryState, state: str) -> list:
         form.pending, form.error = True, login.Outcome(login.PENDING).message
     elif state in LOGIN_NOTICES:
         form.notice = LOGIN_NOTICES[state]
-    return [rx.set_value("field-login_id", form.login_id), rx.set_value("field-password", "")]
+    return [rx.set_value("field-login_id", form.login_id), rx.set_value(field_id("password"), "")]
 
 
 async def _register(gallery: GalleryState, state: str) -> list:

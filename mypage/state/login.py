@@ -15,6 +15,7 @@ from mypage.security import nfkc
 from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
 from mypage.state.forms import field_id
+from mypage.state.two_step_login import TwoStepLoginState
 
 LOGIN_ID_FIELD = "field-login_id"
 NOTICES = {
@@ -23,11 +24,19 @@ NOTICES = {
 }
 
 
-def _attempt(login_id: str, password: str, ip: str, captcha_id: str, answer: str) -> tuple[Outcome, str | None]:
+def _attempt(
+    login_id: str, password: str, ip: str, captcha_id: str, answer: str, user_agent: str = ""
+) -> tuple[Outcome, str | None]:
     """The login check and, on success, the one-time ticket; in a thread, as bcrypt takes a while."""
     with db.session() as s:
         outcome = login.attempt(
-            s, login_id, password, ip=ip, captcha_id=captcha_id or None, captcha_answer=answer or None
+            s,
+            login_id,
+            password,
+            ip=ip,
+            captcha_id=captcha_id or None,
+            captcha_answer=answer or None,
+            user_agent=user_agent,
         )
         ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
     return outcome, ticket
@@ -50,6 +59,7 @@ class LoginState(rx.State):
     pending: bool = False
     resend_message: str = ""
     captcha_image: str = ""
+    captcha_audio: str = ""  # 音声で聞く: the same challenge's sound
     captcha_error: str = ""
     _captcha_id: str = ""
     _pending_account_id: int | None = None
@@ -58,7 +68,7 @@ class LoginState(rx.State):
     async def _show_captcha(self, required: bool) -> None:
         """A fresh challenge when the address needs one (each is good for one answer), else none."""
         if not required:
-            self._captcha_id, self.captcha_image = "", ""
+            self._captcha_id, self.captcha_image, self.captcha_audio = "", "", ""
             return
         try:
             self._captcha_id, png = await offload.in_session(captcha.new_challenge, ip=client_ip(self))
@@ -66,6 +76,7 @@ class LoginState(rx.State):
             self._captcha_id, self.captcha_image, self.captcha_error = "", "", str(refused)
             return
         self.captcha_image = captcha.data_url(png)
+        self.captcha_audio = captcha.audio_url(self._captcha_id)
 
     @rx.event
     async def load(self):
@@ -75,6 +86,7 @@ class LoginState(rx.State):
         self.notice = next((text for key, text in NOTICES.items() if query.get(key)), "")
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
+        (await self.get_state(TwoStepLoginState))._end()
         await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
@@ -111,10 +123,14 @@ class LoginState(rx.State):
             self.captcha_error = "画像認証の数字を入力してください。"
             return
         outcome, ticket = await asyncio.to_thread(
-            _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer
+            _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer, self.router.headers.user_agent
         )
         if ticket is not None:
             yield post_form(routes.SESSION_START, {"ticket": ticket, "next": self._next})
+            return
+        if outcome.status == login.TWO_STEP:  # 二段階認証: the code comes next
+            (await self.get_state(TwoStepLoginState))._begin(outcome.account_id, self._next)
+            yield rx.set_value(field_id("password"), "")
             return
         if outcome.status == login.PENDING:
             self.pending, self._pending_account_id = True, outcome.account_id

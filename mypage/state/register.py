@@ -106,6 +106,7 @@ class RegisterState(rx.State):
     # Counts failed 次へ; the page's script moves the focus to the error summary when it changes.
     attempt: int = 0
     captcha_src: str = ""
+    captcha_audio: str = ""  # 音声で聞く: the same challenge's sound
     sent_to: str = ""
     mail_failed: bool = False
     resend_message: str = ""
@@ -130,6 +131,7 @@ class RegisterState(rx.State):
         except captcha.Throttled as refused:
             self._captcha_id, self.captcha_src = "", ""
             self.errors = {**self.errors, CAPTCHA: str(refused)}
+        self.captcha_audio = captcha.audio_url(self._captcha_id) if self._captcha_id else ""
 
     def _kept(self) -> dict[str, str]:
         return {LOGIN_ID: self.login_id, EMAIL: self.email, CUSTOMER_NUMBER: self.customer_number}

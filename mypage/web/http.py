@@ -6,8 +6,11 @@
 
 Routes:
 - POST routes.SESSION_START (ticket, next): exchange a one-time login ticket for the
-  HttpOnly session cookie, then 303 to `next` (a local path) or マイページ初期画面.
+  HttpOnly session cookie, then 303 to `next` (a local path) or マイページ初期画面; also
+  the long-lived device cookie (mypage.accounts.known_devices: a browser new to the
+  account mails its owner after the answer).
 - POST routes.SESSION_END: revoke the session, clear the cookie, 303 to the login page.
+- GET routes.CAPTCHA_AUDIO/<challenge id>: 音声で聞く, the CAPTCHA's digits as WAV while it is open.
 - GET routes.INVOICE_PDF/<id>, routes.STATEMENT_CSV/<id>: a statement's PDF or CSV for
   its owner only (mypage.web.downloads).
 
@@ -20,13 +23,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mypage import audit, db, netaddr, routes
-from mypage.accounts import sessions
+from mypage import audit, db, mail, netaddr, routes
+from mypage.accounts import captcha, known_devices, sessions
 from mypage.settings import get_settings
 from mypage.web import downloads, headers
 
@@ -64,6 +68,19 @@ def _set_cookie(response: Response, token: str) -> None:
     )
 
 
+def _set_device_cookie(response: Response, device: str) -> None:
+    settings = get_settings()
+    response.set_cookie(
+        known_devices.cookie_name(settings),
+        device,
+        max_age=known_devices.MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=settings.is_https,
+    )
+
+
 def _clear_cookie(response: Response) -> None:
     settings = get_settings()
     response.delete_cookie(
@@ -85,10 +102,18 @@ async def session_start(request: Request) -> Response:
             return RedirectResponse(routes.LOGIN, status_code=303)
         # A new token at every login: whatever session this browser had ends now.
         sessions.revoke(s, old_token)
-        token = sessions.start(s, account_id, ip=ip, user_agent=request.headers.get("user-agent", ""))
-        audit.record(s, "session_start", account_id=account_id, ip=ip)
-    response = RedirectResponse(sessions.safe_next(next_path), status_code=303)
+        user_agent = request.headers.get("user-agent", "")
+        token = sessions.start(s, account_id, ip=ip, user_agent=user_agent)
+        # Audits session_start; a browser new to the account gets the owner a mail, sent after the answer.
+        device = known_devices.device_from_cookie_header(request.headers.get("cookie", ""))
+        started = known_devices.signed_in(s, account_id, device, ip=ip, user_agent=user_agent)
+    response = RedirectResponse(
+        sessions.safe_next(next_path),
+        status_code=303,
+        background=BackgroundTask(mail.deliver_all, started.mails) if started.mails else None,
+    )
     _set_cookie(response, token)
+    _set_device_cookie(response, started.device)
     return response
 
 
@@ -106,9 +131,19 @@ async def session_end(request: Request) -> Response:
     return response
 
 
+def captcha_audio(request: Request) -> Response:
+    """音声で聞く: an open CAPTCHA challenge's digits as WAV (sync: Starlette runs it in a worker thread)."""
+    with db.session() as s:
+        sound = captcha.audio(s, request.path_params["challenge_id"])
+    if sound is None:
+        return PlainTextResponse("not found", status_code=404)
+    return Response(sound, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+
+
 ROUTES = [
     Route(routes.SESSION_START, session_start, methods=["POST"]),
     Route(routes.SESSION_END, session_end, methods=["POST"]),
+    Route(f"{routes.CAPTCHA_AUDIO}/{{challenge_id}}", captcha_audio, methods=["GET"]),
     # GET routes.INVOICE_PDF/<id> and routes.STATEMENT_CSV/<id>: the owner's files, 404 for anyone else.
     *downloads.download_routes(downloads.session_account_id),
 ]

@@ -149,7 +149,9 @@ def test_change_password_signs_out_the_other_devices(app, mobile_page: Page, bro
         assert sessions.resolve(db, renewed["value"], touch=False) is not None
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     accessible(page)
-    notice = mail.wait_for(account.email)
+    # The first mail told of the login from this second browser (新しい端末からのログインのお知らせ).
+    assert "新しい端末からのログイン" in str(mail.wait_for(account.email)["Subject"])
+    notice = mail.wait_for(account.email, count=2)
     assert "パスワード変更のお知らせ" in str(notice["Subject"]) and NEW_PASSWORD not in mail_text(notice)
     with app.db() as db:
         assert sessions.resolve(db, other_token, touch=False) is None

@@ -417,6 +417,8 @@ def test_keyboard_only(app, page: Page, mail):
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="別の画像に変更")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="音声で聞く")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_label("画像認証")).to_be_focused()
     page.keyboard.type("PASSED")
     page.keyboard.press("Enter")

@@ -21,6 +21,7 @@ from mypage.state.gallery import GalleryState
 from mypage.state.login import LoginState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import RegisterState
+from mypage.state.two_step_login import TwoStepLoginState
 from mypage.state.ui import UiState
 from mypage.state.verify import VerifyState
 from tests.member.handlers import is_login_redirect, loaded_vars, run, substate
@@ -40,6 +41,7 @@ PUBLIC_STATES = {
     # (tests/member/test_dev_states.py), where the pages exist at all.
     DevMailState,
     GalleryState,
+    TwoStepLoginState,  # login's 二段階認証 code: acts only for the account whose password was just right
 }
 PUBLIC_HANDLERS = {
     # The idle timer's tick changes nothing without a session (it only reads the session row).
