@@ -5,6 +5,7 @@ import sys
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from mypage.components.theme import RadixThemesParts
 from mypage.settings import SettingsError, get_settings
 
 try:
@@ -25,6 +26,6 @@ config = rx.Config(
     cors_allowed_origins=[settings.origin],
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="blue"))],
+    plugins=[RadixThemesParts(theme=rx.theme(appearance="light", accent_color="blue"))],
     disable_plugins=[SitemapPlugin],
 )

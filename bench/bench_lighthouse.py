@@ -15,10 +15,8 @@ import re
 import shutil
 import statistics
 import subprocess
-import tempfile
-from pathlib import Path
 
-from bench.bench_startup import BLANK_APP, BLANK_CONFIG, ROOT, cold_start, environment, free_port, prepare_mypage, stop
+from bench.bench_startup import ROOT, side_by_side
 
 LIGHTHOUSE_VERSION = "13.5.0"
 TOOLS = ROOT / ".tools"
@@ -125,16 +123,6 @@ def log_in(url: str) -> str:
     return "; ".join(f"{c['name']}={c['value']}" for c in cookies)
 
 
-def blank_app() -> Path:
-    """The blank Reflex app of bench_startup (a heading, an input and a button) in a fresh folder."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-lh-blank-"))
-    (folder / "blank").mkdir()
-    (folder / "blank" / "__init__.py").write_text("")
-    (folder / "blank" / "blank.py").write_text(BLANK_APP)
-    (folder / "rxconfig.py").write_text(BLANK_CONFIG)
-    return folder
-
-
 def table(blank: dict[str, float], results: dict[str, dict[str, float]]) -> str:
     """The figures as a Markdown table, each with its ratio to the blank app's."""
     lines = [
@@ -162,34 +150,19 @@ def main() -> None:
     shutil.rmtree(RESULTS, ignore_errors=True)
     RESULTS.mkdir(parents=True)
     public, member = pages()
-    blank_dir, db_dir = blank_app(), Path(tempfile.mkdtemp(prefix="bench-lh-mypage-"))
-    blank_port, port = free_port(), free_port()
-    blank_env, env = environment(blank_port, db_dir), environment(port, db_dir)
-    prepare_mypage(env)
-    # Both servers run at once and are measured in turn, so that load on the machine hits both alike.
-    _, blank_server = cold_start(blank_dir, blank_env, blank_port)
-    try:
-        _, server = cold_start(ROOT, env, port)
-        try:
-            url, blank_url = f"http://localhost:{port}", f"http://localhost:{blank_port}"
-            cookie = log_in(url) if member else ""
-            # The blank app at the start, the middle and the end: the machine's load changes meanwhile.
-            paths = public + member
-            blanks = [lighthouse(blank_url + "/", "blank-start")]
-            results = {}
-            for i, path in enumerate(paths):
-                if i == len(paths) // 2:
-                    blanks.append(lighthouse(blank_url + "/", "blank-middle"))
-                name = "mypage" + (path.replace("/", "-") if path != "/" else "-login")
-                results[path] = lighthouse(url + path, name, cookie if path in member else "")
-            blanks.append(lighthouse(blank_url + "/", "blank-end"))
-            blank = {key: statistics.median(b[key] for b in blanks) for key in blanks[0]}
-        finally:
-            stop(server)
-    finally:
-        stop(blank_server)
-        shutil.rmtree(blank_dir, ignore_errors=True)
-        shutil.rmtree(db_dir, ignore_errors=True)
+    with side_by_side() as (blank_url, url):
+        cookie = log_in(url) if member else ""
+        # The blank app at the start, the middle and the end: the machine's load changes meanwhile.
+        paths = public + member
+        blanks = [lighthouse(blank_url + "/", "blank-start")]
+        results = {}
+        for i, path in enumerate(paths):
+            if i == len(paths) // 2:
+                blanks.append(lighthouse(blank_url + "/", "blank-middle"))
+            name = "mypage" + (path.replace("/", "-") if path != "/" else "-login")
+            results[path] = lighthouse(url + path, name, cookie if path in member else "")
+        blanks.append(lighthouse(blank_url + "/", "blank-end"))
+    blank = {key: statistics.median(b[key] for b in blanks) for key in blanks[0]}
     print(
         f"Lighthouse {LIGHTHOUSE_VERSION}, mobile (simulated slow 4G, 4× CPU), Chromium; "
         f"{RUNS} run(s) per page (medians; the blank app 3× as many), ratios to the blank Reflex app"

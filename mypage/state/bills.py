@@ -22,6 +22,7 @@ class BillsState(rx.State):
     statements: list[StatementRow] = []
     chart: list[dict[str, str | int]] = []
     loaded: bool = False
+    opened: list[int] = []  # the statements whose details are shown
 
     @rx.var
     def chart_height(self) -> int:
@@ -40,6 +41,13 @@ class BillsState(rx.State):
             return await self._show(period)
         return None
 
+    @rx.event
+    def toggle(self, statement_id: int):
+        """Show or hide one shown statement's details; an id not on the page is ignored."""
+        if any(row.id == statement_id for row in self.statements):
+            shown = statement_id in self.opened
+            self.opened = [i for i in self.opened if i != statement_id] if shown else [*self.opened, statement_id]
+
     async def _show(self, period: str):
         member = await current_member(self)
         if member is None:
@@ -52,5 +60,6 @@ class BillsState(rx.State):
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]
+        self.opened = [self.statements[0].id] if self.statements else []  # the newest month at once
         self.chart = [{**point, "label": statements.yen(point["total"])} for point in statements.chart_series(items)]
         self.loaded = True

@@ -112,3 +112,23 @@ def test_home_contract_and_notices_for_the_logged_in_member(members):
     assert detail.current.title == "全員へ"
     run(notices, "load_list")
     assert notices.items[0].read
+
+
+def test_bills_toggle_opens_only_statements_on_the_page(members):
+    state = substate(BillsState, members["alice"], "/bills")
+    run(state, "load")
+    newest, older = state.statements[0].id, state.statements[1].id
+    assert state.opened == [newest]
+    toggle = type(state).toggle.fn
+    toggle(state, older)
+    assert state.opened == [newest, older]
+    toggle(state, newest)
+    assert state.opened == [older]
+    toggle(state, 10**9)  # not one of the statements shown: ignored
+    toggle(state, "1")
+    assert state.opened == [older]
+    run(state, "choose_period", state.years[1])  # another period opens its newest month only
+    assert state.opened == [state.statements[0].id]
+    nobody = substate(BillsState, "", "/bills")
+    type(nobody).toggle.fn(nobody, newest)  # nothing shown without a session, so nothing opens
+    assert nobody.opened == []
