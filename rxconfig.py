@@ -16,7 +16,8 @@ except SettingsError as error:
 
 config = rx.Config(
     app_name="mypage",
-    db_url=settings.database_url,
+    # No db_url: the portal runs its own database (mypage.db, `mypage db upgrade`); given one, Reflex
+    # would compare the models with the database on every start (tests/core/test_migrations_match_models.py does).
     redis_url=settings.redis_url,
     state_manager_mode="redis" if settings.redis_url else "memory",
     frontend_port=settings.port,

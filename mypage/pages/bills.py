@@ -155,9 +155,17 @@ def statement_card(item) -> rx.Component:
                 section_heading(item.label), status_badge(item.status_kind, item.status), align="center", wrap="wrap"
             ),
             facts(("ご請求金額（税込）", rx.text.strong(item.total)), ("お支払期限", item.due_on)),
-            details_button(item, opened, details_id),
-            rx.box(rx.cond(opened, statement_details(item)), id=details_id, width="100%"),
-            download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
+            rx.hstack(
+                details_button(item, opened, details_id),
+                download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
+                align="center",
+                justify="between",
+                wrap="wrap",
+                spacing="3",
+                width="100%",
+            ),
+            # display: contents, so that a closed month leaves no gap where its details would be.
+            rx.el.div(rx.cond(opened, statement_details(item)), id=details_id, style={"display": "contents"}),
             spacing="3",
             style=styles.card,
         ),
