@@ -57,6 +57,7 @@ def pages() -> tuple[list[str], list[str]]:
     """The public and member paths to measure (all of them unless BENCH_LH_PAGES names some)."""
     from mypage import routes
 
+    # Each path as the server serves it without a redirect (/register → /register/ would add one).
     public = [
         routes.LOGIN,
         routes.REGISTER,
@@ -91,8 +92,13 @@ def lighthouse(url: str, name: str, cookie: str = "") -> dict[str, float]:
         if cookie:
             command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
         env = {**os.environ, "CHROME_PATH": os.environ.get("MYPAGE_CHROMIUM", "/usr/bin/chromium")}
-        subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        data = json.loads(report.read_text())
+        for _attempt in range(3):  # on a busy machine Lighthouse sometimes loses the trace (NO_NAVSTART)
+            done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            data = json.loads(report.read_text()) if report.exists() else {}
+            if done.returncode == 0 and not data.get("runtimeError"):
+                break
+        else:
+            raise RuntimeError(f"Lighthouse failed on {url}: {done.stderr[-2000:]}")
         final = data.get("finalDisplayedUrl", url)
         if final.rstrip("/") != url.rstrip("/"):
             raise RuntimeError(f"{url} ended on {final}: the session cookie was not accepted")
@@ -160,7 +166,7 @@ def main() -> None:
             if i == len(paths) // 2:
                 blanks.append(lighthouse(blank_url + "/", "blank-middle"))
             name = "mypage" + (path.replace("/", "-") if path != "/" else "-login")
-            results[path] = lighthouse(url + path, name, cookie if path in member else "")
+            results[path] = lighthouse(url + path.rstrip("/") + "/", name, cookie if path in member else "")
         blanks.append(lighthouse(blank_url + "/", "blank-end"))
     blank = {key: statistics.median(b[key] for b in blanks) for key in blanks[0]}
     print(

@@ -22,39 +22,28 @@ from mypage.components.member import (
 )
 from mypage.state.bills import BillsState
 
-BAR_HEIGHT = 30  # px per month: a horizontal bar per month stays readable at 375 px
-
 
 def chart() -> rx.Component:
-    """Monthly totals as horizontal bars; months down the side, so 24 of them fit a phone."""
-    return rx.box(
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(horizontal=False, stroke_dasharray="3 3"),
-            rx.recharts.x_axis(type_="number", hide=True),
-            rx.recharts.y_axis(
-                data_key="month",
-                type_="category",
-                width=96,
-                interval=0,
-                tick_line=False,
-                tick={"fill": styles.TEXT, "fontSize": 13},
+    """Monthly totals as horizontal bars, months down the side so that 24 of them fit a phone.
+
+    Plain elements sized by CSS (mypage.css, .bill-chart): a chart library would double what the
+    page downloads and keep a phone busy drawing it.
+    """
+    return rx.el.div(
+        rx.foreach(
+            BillsState.chart,
+            lambda point: rx.el.div(
+                rx.el.span(point["month"], class_name="bill-chart-month"),
+                rx.el.span(
+                    rx.el.span(class_name="bill-chart-bar", style={"width": point["width"]}),
+                    rx.el.span(point["label"], class_name="bill-chart-value"),
+                    class_name="bill-chart-track",
+                ),
+                class_name="bill-chart-row",
             ),
-            rx.recharts.bar(
-                rx.recharts.label_list(data_key="label", position="right", fill=styles.TEXT, font_size=13),
-                data_key="total",
-                fill=styles.PRIMARY,
-                is_animation_active=False,
-                max_bar_size=18,
-            ),
-            data=BillsState.chart,
-            layout="vertical",
-            margin={"top": 4, "right": 72, "bottom": 4, "left": 0},
-            width="100%",
-            height=BillsState.chart_height,
-            custom_attrs={"accessibilityLayer": False},
         ),
         aria_hidden="true",  # the same figures are in the table below, for screen readers
-        width="100%",
+        class_name="bill-chart",
     )
 
 

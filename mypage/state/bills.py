@@ -24,11 +24,6 @@ class BillsState(rx.State):
     loaded: bool = False
     opened: list[int] = []  # the statements whose details are shown
 
-    @rx.var
-    def chart_height(self) -> int:
-        """Pixels for the chart: one bar per month plus the margins."""
-        return len(self.chart) * 30 + 16
-
     @rx.event
     async def load(self):
         """Open on the latest 24 months."""
@@ -61,5 +56,10 @@ class BillsState(rx.State):
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]
         self.opened = [self.statements[0].id] if self.statements else []  # the newest month at once
-        self.chart = [{**point, "label": statements.yen(point["total"])} for point in statements.chart_series(items)]
+        series = statements.chart_series(items)
+        top = max([int(point["total"]) for point in series] + [1])
+        self.chart = [
+            {**point, "label": statements.yen(point["total"]), "width": f"{max(int(point['total']), 0) / top:.1%}"}
+            for point in series
+        ]
         self.loaded = True

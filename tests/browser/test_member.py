@@ -127,7 +127,7 @@ def test_bills_chart_table_years_and_csv(app, any_page: Page):
     csv_links = page.get_by_role("link", name=re.compile("^CSVダウンロード"))
     expect(csv_links).to_have_count(len(latest))
     assert len(latest) == 24
-    expect(page.locator(".recharts-bar-rectangle")).to_have_count(24)
+    expect(page.locator(".bill-chart-bar")).to_have_count(24)
     table = page.get_by_role("table", name="月別ご請求額（税込）")
     expect(table.get_by_role("row")).to_have_count(25)
     expect(table.get_by_role("row").nth(24)).to_contain_text(statements.yen(latest[0].total))

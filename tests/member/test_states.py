@@ -119,6 +119,8 @@ def test_bills_toggle_opens_only_statements_on_the_page(members):
     run(state, "load")
     newest, older = state.statements[0].id, state.statements[1].id
     assert state.opened == [newest]
+    widths = [float(point["width"].removesuffix("%")) for point in state.chart]  # the chart's bars
+    assert max(widths) == 100 and all(0 <= w <= 100 for w in widths)
     toggle = type(state).toggle.fn
     toggle(state, older)
     assert state.opened == [newest, older]
