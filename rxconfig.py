@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
 from mypage import logs
+from mypage.components.theme import RadixThemesParts
 from mypage.settings import SettingsError, get_settings
 
 try:
@@ -27,7 +28,8 @@ except FontMissing as error:
 
 config = rx.Config(
     app_name="mypage",
-    db_url=settings.database_url,
+    # No db_url: the portal runs its own database (mypage.db, `mypage db upgrade`); given one, Reflex
+    # would compare the models with the database on every start (tests/core/test_migrations_match_models.py does).
     redis_url=settings.redis_url,
     state_manager_mode="redis" if settings.redis_url else "memory",
     # A backend worker of the production launch (`mypage serve`, `mypage worker`) has no frontend.
@@ -38,6 +40,6 @@ config = rx.Config(
     cors_allowed_origins=[settings.origin],
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="blue"))],
+    plugins=[RadixThemesParts(theme=rx.theme(appearance="light", accent_color="blue"))],
     disable_plugins=[SitemapPlugin],
 )

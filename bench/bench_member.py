@@ -34,7 +34,7 @@ def page_loads(port: int, tokens: dict[int, str]) -> dict[tuple[int, str], float
     from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 
     # What shows that the page has its data: the bill's amount, the chart's bars and the oldest month.
-    ready = {routes.HOME: "text=ご請求明細を見る", routes.BILLS: ".recharts-bar-rectangle >> nth=23"}
+    ready = {routes.HOME: "text=ご請求明細を見る", routes.BILLS: ".bill-chart-bar >> nth=23"}
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -3,6 +3,7 @@ for MyPage and for a blank Reflex app built the same way; medians and ratios."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,12 +145,41 @@ def prepare_mypage(env: dict[str, str]) -> None:
         )
 
 
+def blank_app(source: str = BLANK_APP) -> Path:
+    """A blank Reflex app (by default a heading, an input and a button) in a fresh folder."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-blank-"))
+    (folder / "blank").mkdir()
+    (folder / "blank" / "__init__.py").write_text("")
+    (folder / "blank" / "blank.py").write_text(source)
+    (folder / "rxconfig.py").write_text(BLANK_CONFIG)
+    return folder
+
+
+@contextlib.contextmanager
+def side_by_side(blank_source: str = BLANK_APP) -> Iterator[tuple[str, str]]:
+    """Production builds of a blank app and of MyPage (demo data) running at once; yields their URLs.
+
+    Measured in turn while both run, so that the load of a shared machine hits both alike.
+    """
+    blank_dir, db_dir = blank_app(blank_source), Path(tempfile.mkdtemp(prefix="bench-mypage-"))
+    blank_port, port = free_port(), free_port()
+    env = environment(port, db_dir)
+    prepare_mypage(env)
+    _, blank_server = cold_start(blank_dir, environment(blank_port, db_dir), blank_port)
+    try:
+        _, server = cold_start(ROOT, env, port)
+        try:
+            yield f"http://localhost:{blank_port}", f"http://localhost:{port}"
+        finally:
+            stop(server)
+    finally:
+        stop(blank_server)
+        shutil.rmtree(blank_dir, ignore_errors=True)
+        shutil.rmtree(db_dir, ignore_errors=True)
+
+
 def main() -> None:
-    blank_dir = Path(tempfile.mkdtemp(prefix="bench-blank-"))
-    (blank_dir / "blank").mkdir()
-    (blank_dir / "blank" / "__init__.py").write_text("")
-    (blank_dir / "blank" / "blank.py").write_text(BLANK_APP)
-    (blank_dir / "rxconfig.py").write_text(BLANK_CONFIG)
+    blank_dir = blank_app()
     blank_start, blank_load = measure("blank", blank_dir, "input")
     start, load = measure("mypage", ROOT, "input#field-login_id", prepare_mypage)
     shutil.rmtree(blank_dir, ignore_errors=True)

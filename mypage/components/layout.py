@@ -10,7 +10,7 @@ from mypage import routes, styles
 from mypage.components.timer import interval
 from mypage.settings import get_settings
 from mypage.state.auth import AuthState
-from mypage.state.ui import LARGE, STANDARD, UiState
+from mypage.state.ui import LARGE, STANDARD, UiState, font_script
 
 BRAND = get_settings().branding
 CONTENT_LINKS = (
@@ -25,7 +25,7 @@ def font_button(label: str, value: str) -> rx.Component:
     pressed = UiState.font == value
     return rx.button(
         label,
-        on_click=UiState.set_font(value),
+        on_click=[font_script(value), UiState.set_font(value)],
         aria_pressed=rx.cond(pressed, "true", "false"),
         variant=rx.cond(pressed, "solid", "outline"),
         style={"min_height": styles.TOUCH_TARGET, "min_width": "4rem"},
@@ -212,6 +212,9 @@ def template(
             return shell(body, member_nav() if member else None)
 
         page.__name__ = content.__name__
+        # Reflex writes a page's compiled components to a module named after page.__module__: the
+        # page's own, so that each page loads only its code (not the chart and tables of all pages).
+        page.__module__ = content.__module__
         rx.page(route=route, title=page_title(title), on_load=on_load)(page)
         return page
 

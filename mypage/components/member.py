@@ -85,8 +85,17 @@ def download_link(text: str, href: rx.Var, label: rx.Var) -> rx.Component:
 
     Reflex turns every internal <a> into a React Router link, which would look the path up
     among the pages and show the 404 page; reloadDocument hands the click back to the browser.
+    The download attribute keeps the page where it is: without it the browser starts leaving the
+    page, Reflex drops the websocket, and the page reconnects and loads its data again.
     """
-    return ReactRouterLink.create(text, to=href, reload_document=True, aria_label=label, style=styles.link_button)
+    return ReactRouterLink.create(
+        text,
+        to=href,
+        reload_document=True,
+        aria_label=label,
+        style=styles.link_button,
+        custom_attrs={"download": ""},
+    )
 
 
 def outcome_message(message: rx.Var, succeeded: rx.Var) -> rx.Component:

@@ -1,4 +1,9 @@
-"""ご請求明細: the statements of the chosen period, a chart of their totals, and a CSV of each."""
+"""ご請求明細: the period's months as a compact list with each statement's details on demand, a chart.
+
+Each month shows its amount, due date, status and CSV; its lines open with 明細を見る.
+Only the newest month's details are rendered at first: rendering 24 statements' tables at once kept
+a phone's main thread busy for a third of a second.
+"""
 
 from __future__ import annotations
 
@@ -20,39 +25,28 @@ from mypage.components.payment import paid_details, pay_button, pay_message
 from mypage.state.bill_pay import PayState
 from mypage.state.bills import BillsState
 
-BAR_HEIGHT = 30  # px per month: a horizontal bar per month stays readable at 375 px
-
 
 def chart() -> rx.Component:
-    """Monthly totals as horizontal bars; months down the side, so 24 of them fit a phone."""
-    return rx.box(
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(horizontal=False, stroke_dasharray="3 3"),
-            rx.recharts.x_axis(type_="number", hide=True),
-            rx.recharts.y_axis(
-                data_key="month",
-                type_="category",
-                width=96,
-                interval=0,
-                tick_line=False,
-                tick={"fill": styles.TEXT, "fontSize": 13},
+    """Monthly totals as horizontal bars, months down the side so that 24 of them fit a phone.
+
+    Plain elements sized by CSS (mypage.css, .bill-chart): a chart library would double what the
+    page downloads and keep a phone busy drawing it.
+    """
+    return rx.el.div(
+        rx.foreach(
+            BillsState.chart,
+            lambda point: rx.el.div(
+                rx.el.span(point["month"], class_name="bill-chart-month"),
+                rx.el.span(
+                    rx.el.span(class_name="bill-chart-bar", style={"width": point["width"]}),
+                    rx.el.span(point["label"], class_name="bill-chart-value"),
+                    class_name="bill-chart-track",
+                ),
+                class_name="bill-chart-row",
             ),
-            rx.recharts.bar(
-                rx.recharts.label_list(data_key="label", position="right", fill=styles.TEXT, font_size=13),
-                data_key="total",
-                fill=styles.PRIMARY,
-                is_animation_active=False,
-                max_bar_size=18,
-            ),
-            data=BillsState.chart,
-            layout="vertical",
-            margin={"top": 4, "right": 72, "bottom": 4, "left": 0},
-            width="100%",
-            height=BillsState.chart_height,
-            custom_attrs={"accessibilityLayer": False},
         ),
         aria_hidden="true",  # the same figures are in the table below, for screen readers
-        width="100%",
+        class_name="bill-chart",
     )
 
 
@@ -73,35 +67,38 @@ def chart_table() -> rx.Component:
 
 def line_row(line) -> rx.Component:
     """An item: description (with the quantity and unit price under it), amount, rate."""
-    return rx.table.row(
-        rx.table.row_header_cell(
-            rx.text(line.description, rx.cond(line.reduced, " ※", "")),
-            rx.text(line.quantity, " × ", line.unit_price, size="2", color=styles.MUTED),
+    return rx.el.tr(
+        rx.el.th(
+            rx.el.span(line.description, rx.cond(line.reduced, " ※", "")),
+            rx.el.span(line.quantity, " × ", line.unit_price, class_name="statement-lines-unit"),
+            scope="row",
         ),
-        rx.table.cell(line.amount, justify="end"),
-        rx.table.cell(line.rate, justify="end"),
+        rx.el.td(line.amount),
+        rx.el.td(line.rate),
     )
 
 
 def total_row(label, value, strong: bool = False) -> rx.Component:
     """A subtotal, tax or total under the items."""
-    text = rx.text.strong if strong else rx.text
-    return rx.table.row(
-        rx.table.row_header_cell(text(label)), rx.table.cell(text(value), justify="end"), rx.table.cell("")
+    return rx.el.tr(
+        rx.el.th(label, scope="row"),
+        rx.el.td(value),
+        rx.el.td(""),
+        class_name="statement-lines-total" if strong else "",
     )
 
 
 def lines_table(item) -> rx.Component:
-    """The statement's lines, subtotal and tax per rate, and its total."""
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("品目"),
-                rx.table.column_header_cell("金額（税抜）", justify="end"),
-                rx.table.column_header_cell("税率", justify="end"),
+    """The statement's lines, subtotal and tax per rate, and its total: a plain table styled by mypage.css."""
+    return rx.el.table(
+        rx.el.thead(
+            rx.el.tr(
+                rx.el.th("品目", scope="col"),
+                rx.el.th("金額（税抜）", scope="col"),
+                rx.el.th("税率", scope="col"),
             )
         ),
-        rx.table.body(
+        rx.el.tbody(
             rx.foreach(item.lines, line_row),
             rx.foreach(
                 item.rates,
@@ -112,44 +109,58 @@ def lines_table(item) -> rx.Component:
             total_row("消費税合計", item.tax),
             total_row("ご請求金額（税込）", item.total, strong=True),
         ),
-        variant="surface",
-        size="1",
+        class_name="statement-lines",
+    )
+
+
+def statement_details(item) -> rx.Component:
+    """What a month holds beyond its amount: payment method, invoice number, the lines."""
+    return rx.vstack(
+        facts(("お支払方法", item.payment_method), ("請求書番号", item.invoice_number)),
+        lines_table(item),
+        rx.cond(item.has_reduced, rx.text("※は軽減税率（8%）対象品目です。", size="2")),
+        spacing="3",
         width="100%",
     )
 
 
-def statement_card(item, index) -> rx.Component:
-    """One month: amount, due date, payment method, status, the lines and the CSV."""
+def details_button(item, opened: rx.Var, details_id: rx.Var) -> rx.Component:
+    """明細を見る: a disclosure button; aria-expanded tells whether the lines are shown."""
+    return rx.el.button(
+        "明細を見る",
+        rx.el.span(rx.cond(opened, "▲", "▼"), aria_hidden="true", class_name="statement-toggle-mark"),
+        type="button",
+        aria_expanded=rx.cond(opened, "true", "false"),
+        aria_controls=details_id,
+        on_click=BillsState.toggle(item.id),
+        class_name="statement-toggle",
+    )
+
+
+def statement_card(item) -> rx.Component:
+    """One month: amount, due date and status at a glance; the details on demand; the CSV."""
+    opened = BillsState.opened.contains(item.id)
+    details_id = "statement-" + item.id.to_string()
     return rx.el.li(
         rx.vstack(
             rx.hstack(
                 section_heading(item.label), status_badge(item.status_kind, item.status), align="center", wrap="wrap"
             ),
-            facts(
-                ("ご請求金額（税込）", rx.text.strong(item.total)),
-                ("お支払期限", item.due_on),
-                ("お支払方法", item.payment_method),
-                ("請求書番号", item.invoice_number),
+            facts(("ご請求金額（税込）", rx.text.strong(item.total)), ("お支払期限", item.due_on)),
+            rx.hstack(
+                details_button(item, opened, details_id),
+                download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
+                align="center",
+                justify="between",
+                wrap="wrap",
+                spacing="3",
+                width="100%",
             ),
             correction_notice(item),
             pay_button(item),
             paid_details(item),
-            rx.el.details(
-                rx.el.summary(
-                    "明細を見る",
-                    style={
-                        **styles.link,
-                        "cursor": "pointer",
-                        "min_height": styles.TOUCH_TARGET,
-                        "padding_y": "0.5rem",
-                    },
-                ),
-                lines_table(item),
-                rx.cond(item.has_reduced, rx.text("※は軽減税率（8%）対象品目です。", size="2")),
-                open=index == 0,  # the newest month's lines are shown at once
-                style={"width": "100%"},
-            ),
-            download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
+            # display: contents, so that a closed month leaves no gap where its details would be.
+            rx.el.div(rx.cond(opened, statement_details(item)), id=details_id, style={"display": "contents"}),
             spacing="3",
             style=styles.card,
         ),

@@ -26,11 +26,7 @@ class BillsState(rx.State):
     statements: list[StatementRow] = []
     chart: list[dict[str, str | int]] = []
     loaded: bool = False
-
-    @rx.var
-    def chart_height(self) -> int:
-        """Pixels for the chart: one bar per month plus the margins."""
-        return len(self.chart) * 30 + 16
+    opened: list[int] = []  # the statements whose details are shown
 
     @member_event
     async def load(self, member: MemberCall):
@@ -43,10 +39,23 @@ class BillsState(rx.State):
         if period == LATEST or period in self.years:
             await self._show(member, period)
 
+    @member_event
+    async def toggle(self, member: MemberCall, statement_id: int):
+        """Show or hide one shown statement's details; an id not on the page is ignored."""
+        if any(row.id == statement_id for row in self.statements):
+            shown = statement_id in self.opened
+            self.opened = [i for i in self.opened if i != statement_id] if shown else [*self.opened, statement_id]
+
     async def _show(self, member: MemberCall, period: str) -> None:
         years, year, items = await member.run(_period, member.customer_id, period, jptime.today(now()))
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]
-        self.chart = [{**point, "label": statements.yen(point["total"])} for point in statements.chart_series(items)]
+        self.opened = [self.statements[0].id] if self.statements else []  # the newest month at once
+        series = statements.chart_series(items)
+        top = max([int(point["total"]) for point in series] + [1])
+        self.chart = [
+            {**point, "label": statements.yen(point["total"]), "width": f"{max(int(point['total']), 0) / top:.1%}"}
+            for point in series
+        ]
         self.loaded = True

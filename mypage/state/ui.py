@@ -13,8 +13,11 @@ class UiState(rx.State):
 
     @rx.event
     def set_font(self, font: str):
-        """Choose 標準 or 大きく and apply it to the whole page at once."""
-        if font not in (STANDARD, LARGE):
-            return None
-        self.font = font
-        return rx.call_script(f"document.documentElement.dataset.font = {font!r}")
+        """Remember 標準 or 大きく; the button applies it to the page itself (font_script), no round trip."""
+        if font in (STANDARD, LARGE):
+            self.font = font
+
+
+def font_script(font: str) -> rx.event.EventSpec:
+    """Apply a font size to the whole page in the browser, before the server has answered."""
+    return rx.call_script(f"document.documentElement.dataset.font = {font!r}")

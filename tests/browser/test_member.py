@@ -129,7 +129,7 @@ def test_bills_chart_table_years_and_csv(app, any_page: Page):
     csv_links = page.get_by_role("link", name=re.compile("^CSVダウンロード"))
     expect(csv_links).to_have_count(len(latest))
     assert len(latest) == 24
-    expect(page.locator(".recharts-bar-rectangle")).to_have_count(24)
+    expect(page.locator(".bill-chart-bar")).to_have_count(24)
     table = page.get_by_role("table", name="月別ご請求額（税込）")
     expect(table.get_by_role("row")).to_have_count(25)
     expect(table.get_by_role("row").nth(24)).to_contain_text(statements.yen(latest[0].total))
@@ -255,5 +255,11 @@ def test_bills_fit_a_phone_with_large_text(app, mobile_page: Page):
     open_page(app, page, routes.BILLS, "ご請求明細")
     page.get_by_role("button", name="大きく").click()
     expect(page.get_by_role("button", name="大きく")).to_have_attribute("aria-pressed", "true")
-    page.get_by_text("明細を見る").first.scroll_into_view_if_needed()
+    oldest = statements_of(app)[-1]
+    month = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=oldest.label))
+    month.get_by_role("button", name="明細を見る").click()  # an older month's lines open on demand
+    total = month.get_by_role("row", name=re.compile("ご請求金額（税込）"))
+    expect(total).to_contain_text(statements.yen(oldest.total))
+    total.scroll_into_view_if_needed()
     assert fits_the_width(page)
+    assert_accessible(page)

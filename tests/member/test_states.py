@@ -60,3 +60,24 @@ def test_home_contract_and_notices_for_the_logged_in_member(members):
     assert detail.current.title == "全員へ"
     run(notices, "load_list")
     assert notices.items[0].read
+
+
+def test_bills_toggle_opens_only_statements_on_the_page(members):
+    state = substate(BillsState, members["alice"], "/bills")
+    run(state, "load")
+    newest, older = state.statements[0].id, state.statements[1].id
+    assert state.opened == [newest]
+    widths = [float(point["width"].removesuffix("%")) for point in state.chart]  # the chart's bars
+    assert max(widths) == 100 and all(0 <= w <= 100 for w in widths)
+    run(state, "toggle", older)
+    assert state.opened == [newest, older]
+    run(state, "toggle", newest)
+    assert state.opened == [older]
+    run(state, "toggle", 10**9)  # not one of the statements shown: ignored
+    run(state, "toggle", "1")
+    assert state.opened == [older]
+    run(state, "choose_period", state.years[1])  # another period opens its newest month only
+    assert state.opened == [state.statements[0].id]
+    nobody = substate(BillsState, "", "/bills")
+    run(nobody, "toggle", newest)  # without a session: the login page, nothing opens
+    assert nobody.opened == []
