@@ -11,7 +11,8 @@ from tests.core.csv_samples import BILLS, CUSTOMERS
 NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
 
 
-def test_paid_online_stays_paid(dbs):
+def paid_online(dbs) -> Invoice:
+    """The imported bills, one of them then paid online (mypage.billing.billpay)."""
     import_customers(dbs, CUSTOMERS.encode(), NOW)
     import_bills(dbs, BILLS.encode())
     dbs.commit()
@@ -20,6 +21,11 @@ def test_paid_online_stays_paid(dbs):
     invoice.paid_method = "クレジットカード（VISA •••• 4242）"
     dbs.add(invoice)
     dbs.commit()
+    return invoice
+
+
+def test_paid_online_stays_paid(dbs):
+    invoice = paid_online(dbs)
     changed = BILLS.replace('ACTネット,1,"4,800","4,800"', 'ACTネット 1G,1,"4,800","4,800"')
     summary = import_bills(dbs, changed.encode())
     dbs.commit()
@@ -36,14 +42,7 @@ def test_paid_online_stays_paid(dbs):
 
 
 def test_paid_online_stays_paid_when_only_the_status_differs(dbs):
-    import_customers(dbs, CUSTOMERS.encode(), NOW)
-    import_bills(dbs, BILLS.encode())
-    dbs.commit()
-    invoice = dbs.exec(select(Invoice).where(Invoice.invoice_number == "ACT-3000000002-202610")).one()
-    invoice.status, invoice.paid_on = "paid", dt.date(2026, 11, 20)
-    invoice.paid_method = "クレジットカード（VISA •••• 4242）"
-    dbs.add(invoice)
-    dbs.commit()
+    invoice = paid_online(dbs)
     summary = import_bills(dbs, BILLS.encode())
     dbs.commit()
     assert summary.corrected == 0
