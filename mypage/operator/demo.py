@@ -419,6 +419,8 @@ def _import_bills(
                 )
     if rows:
         importer.import_bills(db, to_csv(importer.BILL_COLUMNS, rows))
+        # The demo's bills were never "ready" news: no ご請求額確定のお知らせ waits for them.
+        db.exec(sa.update(Invoice).where(Invoice.customer_id.in_(ids)).values(mail_pending=False))
 
 
 def _mark_paid(db: Session, customer: Customer, today: dt.date) -> None:

@@ -4,7 +4,7 @@ import reflex as rx
 
 from mypage import routes, styles
 from mypage.accounts.tokens import EXPIRED, UNKNOWN, USED, VALID
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.pages.account_settings import link_problem
 from mypage.state.email_cancel import DONE, EmailCancelState
 
@@ -17,7 +17,6 @@ def email_cancel_page() -> rx.Component:
         "ご不明な点は、ログイン後の「ID・パスワード変更」でご確認ください。"
     )
     return rx.vstack(
-        heading("メールアドレス変更の取り消し"),
         rx.match(
             EmailCancelState.status,
             (

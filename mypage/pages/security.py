@@ -7,7 +7,7 @@ import reflex as rx
 from mypage import routes, styles
 from mypage.accounts.devices import HISTORY_SIZE
 from mypage.components.forms import field
-from mypage.components.layout import heading, template
+from mypage.components.layout import template
 from mypage.components.member import back_home, empty_state, facts, section_heading
 from mypage.state.security import OFF_CODE, OFF_PASSWORD, SETUP_CODE
 from mypage.state.security import SecurityState as State
@@ -255,7 +255,6 @@ def two_step_box() -> rx.Component:
 def security_page() -> rx.Component:
     """セキュリティ設定."""
     return rx.vstack(
-        heading("セキュリティ設定"),
         device_list(),
         history_list(),
         two_step_box(),

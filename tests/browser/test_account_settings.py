@@ -141,6 +141,8 @@ def test_change_password_signs_out_the_other_devices(app, mobile_page: Page, bro
     section.get_by_label("新しいパスワード(確認)").fill(NEW_PASSWORD)
     section.get_by_role("button", name="パスワードを変更する").click()
     expect(page.get_by_role("status").filter(has_text="パスワードを変更しました。")).to_be_visible()
+    # The form's ticket has bought the new cookie once the browser is back on the page.
+    expect(page).to_have_url(re.compile(r"password_changed=1"))
     # This browser got a new session token with the new password (the cookie is still HttpOnly).
     renewed = next(c for c in page.context.cookies() if c["name"] == sessions.cookie_name())
     assert renewed["value"] != mine and renewed["httpOnly"]

@@ -231,3 +231,7 @@ def test_refused_in_production(dbs):
     with pytest.raises(demo.DemoRefused, match="production"):
         demo.load(dbs, NOW, production)
     assert counts(dbs)["customer"] == 0
+
+
+def test_the_demo_bills_leave_no_bill_mail_waiting(dbs, loaded):
+    assert dbs.exec(select(Invoice).where(Invoice.mail_pending)).all() == []
