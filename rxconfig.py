@@ -28,8 +28,8 @@ except FontMissing as error:
 
 config = rx.Config(
     app_name="mypage",
-    # No db_url: the portal runs its own database (mypage.db, `mypage db upgrade`); given one, Reflex
-    # would compare the models with the database on every start (tests/core/test_migrations_match_models.py does).
+    # The database URL also makes Reflex's /_health report the database (deploy/README.md).
+    db_url=settings.database_url,
     redis_url=settings.redis_url,
     state_manager_mode="redis" if settings.redis_url else "memory",
     # A backend worker of the production launch (`mypage serve`, `mypage worker`) has no frontend.

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, sync_playwright
 from sqlmodel import Session
 
 from mypage import db
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.postgres import postgres_server
 from tests.support import TMP, MailCatcher, free_port
 
@@ -59,3 +61,14 @@ def postgres_url() -> str:
     with postgres_server() as url:
         db.upgrade(url)
         yield url
+
+
+# One Playwright for the whole run: the browser and production tests share it (a second
+# sync_playwright in the same thread refuses to start).
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """Debian's Chromium, headless."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

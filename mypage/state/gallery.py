@@ -37,7 +37,7 @@ from mypage.state.member import now
 from mypage.state.notices import NoticesState
 from mypage.state.recovery import ForgotIdState, ForgotPasswordState, ResetPasswordState
 from mypage.state.register import BLANK, RegisterState, field_id
-from mypage.state.ui import LARGE, STANDARD, UiState
+from mypage.state.ui import LARGE, STANDARD, UiState, font_script
 from mypage.state.verify import VerifyState
 from mypage.state.views import bill_summary, notice_row, service_row, statement_row
 
@@ -387,5 +387,5 @@ class GalleryState(rx.State):
         events = list(await STAGERS[screen.key](self, state) or [])
         font = query.get("font")
         if font in (STANDARD, LARGE):
-            events.append(UiState.set_font(font))
+            events += [font_script(font), UiState.set_font(font)]
         return events

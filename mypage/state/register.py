@@ -155,8 +155,10 @@ class RegisterState(rx.State):
         self._prepared = None
         values = {field_id(n): v for n, v in self._kept().items()}
         if keep:
-            # A reconnect (Reflex runs on_load again, maybe on another worker): the image and what is typed stay.
-            return _fill_empty(values)
+            # A reconnect (Reflex runs on_load again, maybe on another worker): the image and the boxes stay
+            # as they are. Nothing is written into them: a box React has just re-rendered would take the
+            # kept value under the caret of someone already typing.
+            return None
         await self._refresh_captcha()
         if reopened:
             return self._fill_form()

@@ -11,14 +11,12 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from mypage.models import CaptchaChallenge, SQLModel
 from mypage.operator.demo_reset import RETAINED_TABLES
 from tests.browser.devportal import dev_app  # noqa: F401  (the development build, for /dev/mail and /dev/gallery)
 from tests.browser.support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     WIDTHS,
     App,
@@ -87,15 +85,6 @@ def app(portal: App) -> App:
     done = portal.cli("demo", "--reset", "--json")
     assert done.returncode == 0, done.stderr
     return App(portal.url, portal.env, json.loads(done.stdout))
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _open_page(browser: Browser, width: int, request: pytest.FixtureRequest):

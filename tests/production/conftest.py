@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlmodel import Session
 
 from mypage import db
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.postgres import postgres_server
 from tests.production import stack as st
 from tests.redisserver import redis_server
@@ -122,15 +121,6 @@ def stack(smtp_server) -> Stack:
         finally:
             nginx.stop()
             launch.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
