@@ -50,3 +50,12 @@ def test_websocket_origin_rule():
     assert headers.origin_allowed(None)  # not a browser page: it cannot carry a subscriber's cookie
     assert not headers.origin_allowed("http://localhost:3000.evil.example")
     assert not headers.origin_allowed("null")
+
+
+def test_every_member_page_is_kept_out_of_caches():
+    """The no-store list (headers, nginx) covers every page registered with member=True."""
+    import mypage.pages  # noqa: F401  (registers every page)
+    from mypage.components.layout import MEMBER_ROUTES
+
+    uncovered = [r for r in MEMBER_ROUTES if not any(r == p or r.startswith(p + "/") for p in routes.MEMBER_PAGES)]
+    assert MEMBER_ROUTES and uncovered == []
