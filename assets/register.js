@@ -4,7 +4,9 @@
 //   empty box goes back. The code reaches the server only with the form, on 次へ.
 // - 戻る from 入力内容の確認 re-creates the form: the boxes get their values back from this
 //   tab's memory (never from the server, which does not send the code to the browser).
-// - after a failed 次へ the error summary takes the focus; its links focus their field.
+// - after a failed 次へ (or 登録する) the error summary takes the focus; its links focus their field.
+//   Only then: errors that arrive with the page's first state (a reload, a reopened form) must not
+//   pull the caret out of a box someone is already typing in.
 (function () {
   if (window.__mypageRegister) return;
   window.__mypageRegister = true;
@@ -12,6 +14,7 @@
   var SIZE = 4;
   var SEPARATORS = /[\s\-‐‑–—―−－ー]/g;
   var memory = null;
+  var answerAwaited = false;
   var restored = new WeakSet();
 
   function clean(value) {
@@ -86,6 +89,12 @@
     }
   });
 
+  document.addEventListener("submit", function () { answerAwaited = true; }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("button")) answerAwaited = true;
+  }, true);
+  document.addEventListener("input", function () { answerAwaited = false; }, true);
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-focus-field]") : null;
     if (!link) return;
@@ -107,7 +116,8 @@
     }
     (records || []).forEach(function (record) {
       var summary = record.target;
-      if (record.type === "attributes" && summary.id === "error-summary" && summary.querySelector("li")) {
+      if (record.type === "attributes" && summary.id === "error-summary" && summary.querySelector("li") && answerAwaited) {
+        answerAwaited = false;
         summary.focus();
       }
     });

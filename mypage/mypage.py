@@ -5,6 +5,7 @@ import reflex as rx
 import mypage.pages  # noqa: F401  (registers every page)
 from mypage import styles
 from mypage.state.auth import SessionGuard
+from mypage.state.sockets import failover_tokens
 from mypage.state.ui import FONT_KEY
 from mypage.web.http import api_transformers
 
@@ -31,3 +32,4 @@ app = rx.App(
 )
 # Before hydration: a tab whose subscriber changed forgets the previous one's data.
 app.add_middleware(SessionGuard(), index=0)
+app.register_lifespan_task(failover_tokens)

@@ -79,6 +79,41 @@ def test_register_after_an_earlier_attempt(app, any_page: Page):
     expect(page.locator("#field-password-error")).not_to_have_text("")
 
 
+def test_errors_the_page_comes_back_with_do_not_take_the_caret(app, any_page: Page):
+    """The first state a reopened form receives still holds the last try's errors (its on_load then
+    clears them): that summary must not pull the focus out of the box someone is typing in."""
+    page = any_page
+    page.goto(app(routes.REGISTER))
+    wait_for_app(page)
+    page.get_by_label("ログインID").fill("first111")
+    page.get_by_role("button", name="次へ").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    # Hold the server's answers while the reopened page is typed in, then let them in one by one.
+    held, holding = [], [True]
+
+    def relay(ws):
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda message: held.append((ws, message)) if holding[0] else ws.send(message))
+
+    page.route_web_socket(re.compile("/_event"), relay)
+    page.goto(app(routes.REGISTER))
+    box = page.get_by_label("ログインID")
+    box.press("ControlOrMeta+a")
+    type_into(page, "ログインID", "abc")
+    page.wait_for_timeout(500)
+    assert held, "the server answered nothing while the box was typed in"
+    holding[0] = False
+    while held:
+        ws, message = held.pop(0)
+        ws.send(message)
+        page.wait_for_timeout(150)  # one state at a time, as a slow line delivers them
+    type_into(page, "ログインID", "def")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("abcdef")
+
+
 @pytest.mark.parametrize(
     ("path", "first_label", "kind"),
     [(routes.FORGOT_ID, "お客様番号", "id"), (routes.FORGOT_PASSWORD, "ログインID", "password")],

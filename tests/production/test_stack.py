@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import select
 
@@ -140,7 +141,8 @@ def kill_worker(stack, port: int, sig: int = signal.SIGKILL) -> None:
     os.killpg(stack.launch.worker_pids()[port], sig)
 
 
-def test_registration_goes_on_when_its_worker_restarts_and_the_captcha_is_checked_on_the_other(stack, page: Page, mail):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["restart", "crash"])
+def test_registration_goes_on_when_its_worker_stops_and_the_captcha_is_checked_on_the_other(stack, page, mail, sig):
     done = stack.cli("customer", "add", "--name", "登録 太郎", "--json")
     assert done.returncode == 0, done.stderr
     customer = json.loads(done.stdout)
@@ -161,9 +163,10 @@ def test_registration_goes_on_when_its_worker_restarts_and_the_captcha_is_checke
     page.get_by_label("画像認証").fill(solve_captcha(stack))
     made = newest_challenge(stack).id
 
-    # The worker that made the CAPTCHA stops (a restart); the tab reconnects through nginx to the other
-    # one, which runs the page's on_load again: what was typed stays, and so does the CAPTCHA.
-    kill_worker(stack, first, signal.SIGTERM)
+    # The worker that made the CAPTCHA stops (a restart or a crash); the tab reconnects through nginx to
+    # the other one, which keeps the tab's state (mypage.state.sockets) and runs the page's on_load again:
+    # what was typed stays, and so does the CAPTCHA.
+    kill_worker(stack, first, sig)
     other = next(p for p in stack.ports if p != first)
     st.wait_for(lambda: st.established_to(other) > before[other], "the tab reconnecting to the other worker", 30)
     assert newest_challenge(stack).id == made
