@@ -7,27 +7,24 @@
 - The history is the last `HISTORY_SIZE` sign-in attempts of the account from the audit
   trail: success, wrong password, lockout, refusal while locked, and a two-step failure.
   Attempts with an unknown login ID belong to no account and never show.
-- Browsers are named from the User-Agent by ua-parser (uap-core's rules), in plain words:
-  "Chrome（Windows）".
+- Browsers are named in plain words by mypage.accounts.browsers: "Chrome（Windows）".
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 
-import ua_parser
 from sqlmodel import Session, select
 
 from mypage import audit, jptime
 from mypage.accounts import login, sessions
+from mypage.accounts.browsers import browser_label
 from mypage.models import AuditEvent, UserSession, utcnow
 from mypage.security import hash_token
 
 HISTORY_SIZE = 20
 SESSION_ENDED = "session_ended"  # audit kind: one other device signed out from セキュリティ設定
-UNKNOWN_BROWSER = "不明なブラウザ"
 # What each sign-in event means to the subscriber, and whether it was a success.
 RESULTS = {
     login.OK_KIND: ("成功", True),
@@ -38,19 +35,6 @@ RESULTS = {
 }
 # login_failed with this detail is a wrong current password on ID・パスワード変更, not a sign-in.
 NOT_A_SIGN_IN = "account_settings"
-
-
-@functools.lru_cache(maxsize=512)
-def browser_label(user_agent: str) -> str:
-    """A User-Agent in plain words: "Chrome（Windows）", "Mobile Safari（iOS）", or 不明なブラウザ."""
-    if not user_agent:
-        return UNKNOWN_BROWSER
-    parsed = ua_parser.parse(user_agent[:300])
-    browser = parsed.user_agent.family if parsed.user_agent and parsed.user_agent.family != "Other" else ""
-    system = parsed.os.family if parsed.os and parsed.os.family != "Other" else ""
-    if not browser:
-        return f"{UNKNOWN_BROWSER}（{system}）" if system else UNKNOWN_BROWSER
-    return f"{browser}（{system}）" if system else browser
 
 
 @dataclasses.dataclass(frozen=True)

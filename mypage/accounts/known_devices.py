@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from mypage import audit, jptime, routes
 from mypage.accounts import sessions
-from mypage.accounts.devices import browser_label
+from mypage.accounts.browsers import browser_label
 from mypage.mail import Mail
 from mypage.models import Account, AuditEvent, Customer, utcnow
 from mypage.security import hash_token, new_token

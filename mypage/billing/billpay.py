@@ -18,15 +18,14 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
-import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from mypage import audit, jptime, mail, routes, security
-from mypage.billing import statements
-from mypage.billing.payments import NONCE_LIFETIME, Gateway, GatewayError, masked
-from mypage.models import Account, AuditEvent, Invoice, Payment, utcnow
+from mypage import audit, jptime, mail, routes
+from mypage.billing import hosted_page, statements
+from mypage.billing.payments import Gateway, GatewayError, masked
+from mypage.models import Account, Invoice, Payment, utcnow
 from mypage.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,7 @@ CHECKOUT = "bill_pay_checkout"
 RETURNED = "bill_pay_return"
 PAID = "bill_paid"
 FAILED = "bill_pay_failed"
+INVOICE = "invoice:"  # the checkout event's detail: the bill the nonce is for
 
 
 class Outcome(enum.StrEnum):
@@ -54,10 +54,6 @@ class PayResult:
     outcome: Outcome
     invoice_id: int | None = None
     mails: tuple[mail.Mail, ...] = ()
-
-
-def _subject(nonce: str) -> str:
-    return f"nonce:{security.hash_token(nonce)}"
 
 
 def card_method(brand: str, last4: str) -> str:
@@ -95,31 +91,14 @@ def start_payment(
     item = statements.statement(db, customer_id, invoice_id, jptime.today(now))
     if item is None or not item.payable:
         return None
-    nonce = secrets.token_urlsafe(24)
-    audit.record(
-        db, CHECKOUT, subject=_subject(nonce), account_id=account_id, ip=ip, now=now, detail=f"invoice:{item.id}"
-    )
+    nonce = hosted_page.issue_nonce(db, CHECKOUT, account_id, ip=ip, now=now, detail=f"{INVOICE}{item.id}")
     return gw.charge_url(return_url, nonce, item.total, item.invoice_number)
 
 
 def _redeem(db: Session, account_id: int, nonce: str, ip: str, now: dt.datetime) -> int | None:
     """The invoice a live, unused nonce of this account was issued for; marks it used."""
-    if not nonce or len(nonce) > 200:
-        return None
-    subject = _subject(nonce)
-    issued = db.exec(
-        select(AuditEvent).where(
-            AuditEvent.kind == CHECKOUT,
-            AuditEvent.subject == subject,
-            AuditEvent.account_id == account_id,
-            AuditEvent.at > now - NONCE_LIFETIME,
-        )
-    ).first()
-    used = audit.count(db, (RETURNED,), subject=subject, after=now - 2 * NONCE_LIFETIME)
-    if issued is None or used or not issued.detail.startswith("invoice:"):
-        return None
-    audit.record(db, RETURNED, subject=subject, account_id=account_id, ip=ip, now=now, detail=issued.detail)
-    return int(issued.detail.removeprefix("invoice:"))
+    issued = hosted_page.redeem_nonce(db, CHECKOUT, RETURNED, account_id, nonce, ip=ip, now=now, detail_prefix=INVOICE)
+    return int(issued.detail.removeprefix(INVOICE)) if issued is not None else None
 
 
 def receipt_mail(account: Account, item: statements.Statement, method: str, paid_on: dt.date) -> mail.Mail:

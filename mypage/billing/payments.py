@@ -19,23 +19,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import hashlib
-import hmac
 import logging
-import secrets
 from typing import Protocol
 from urllib.parse import urlencode
 
 import httpx
 from sqlmodel import Session, select
 
-from mypage import audit, jptime, mail, security
+from mypage import audit, jptime, mail
+from mypage.billing import hosted_page
 from mypage.models import Account, PaymentMethod, utcnow
 from mypage.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-NONCE_LIFETIME = dt.timedelta(minutes=30)
+NONCE_LIFETIME = hosted_page.NONCE_LIFETIME
 CHECKOUT = "card_checkout"
 RETURNED = "card_return"
 CHANGED = "card_changed"
@@ -44,14 +42,12 @@ CHANGE_FAILED = "card_change_failed"
 
 def sign_checkout(secret: str, return_url: str, state: str) -> str:
     """The checkout request's signature, added by the portal and checked by the gateway (testgateway too)."""
-    message = f"{return_url}\n{state}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hosted_page.sign(secret, return_url, state)
 
 
 def sign_charge(secret: str, return_url: str, state: str, amount: int, order_id: str) -> str:
     """A one-off charge request's signature: the amount and the order are the portal's, not the browser's."""
-    message = f"charge\n{return_url}\n{state}\n{amount}\n{order_id}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hosted_page.sign(secret, "charge", return_url, state, amount, order_id)
 
 
 class GatewayError(RuntimeError):
@@ -180,29 +176,14 @@ def gateway(settings: Settings | None = None) -> Gateway:
     return TestGateway(settings.payment_gateway_url, settings.payment_gateway_secret)
 
 
-def _subject(nonce: str) -> str:
-    return f"nonce:{security.hash_token(nonce)}"
-
-
 def start_checkout(db: Session, account_id: int, *, ip: str = "", now: dt.datetime | None = None) -> str:
     """A new one-time nonce for this account's card change; the caller commits."""
-    nonce = secrets.token_urlsafe(24)
-    audit.record(db, CHECKOUT, subject=_subject(nonce), account_id=account_id, ip=ip, now=now)
-    return nonce
+    return hosted_page.issue_nonce(db, CHECKOUT, account_id, ip=ip, now=now)
 
 
 def redeem_nonce(db: Session, account_id: int, nonce: str, *, ip: str = "", now: dt.datetime | None = None) -> bool:
     """Accept a nonce once: issued to this account, not yet used, not expired. The caller commits."""
-    now = now or utcnow()
-    if not nonce or len(nonce) > 200:
-        return False
-    subject = _subject(nonce)
-    issued = audit.count(db, (CHECKOUT,), subject=subject, account_id=account_id, after=now - NONCE_LIFETIME)
-    used = audit.count(db, (RETURNED,), subject=subject, after=now - 2 * NONCE_LIFETIME)
-    if not issued or used:
-        return False
-    audit.record(db, RETURNED, subject=subject, account_id=account_id, ip=ip, now=now)
-    return True
+    return hosted_page.redeem_nonce(db, CHECKOUT, RETURNED, account_id, nonce, ip=ip, now=now) is not None
 
 
 def format_expiry(month: int, year: int) -> str:

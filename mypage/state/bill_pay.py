@@ -10,9 +10,9 @@ import reflex as rx
 
 from mypage import routes
 from mypage.billing import billpay, payments
-from mypage.models import Account
 from mypage.settings import get_settings
-from mypage.state.member import MemberCall, member_event, query_params
+from mypage.state.gateway_return import GatewayReturn
+from mypage.state.member import MemberCall, member_event
 
 MESSAGES = {
     billpay.Outcome.PAID: (
@@ -37,23 +37,13 @@ def _start(db, account_id: int, customer_id: int, invoice_id: int, ip: str) -> s
     return billpay.start_payment(db, payments.gateway(), account_id, customer_id, invoice_id, return_url, ip=ip)
 
 
-def _finish(db, account_id: int, **return_query: str) -> billpay.PayResult:
-    return billpay.finish_payment(db, payments.gateway(), db.get(Account, account_id), **return_query)
-
-
-class PayState(rx.State):
+class PayState(GatewayReturn, rx.State):
     """The outcome of the last payment, shown once on ご請求明細."""
-
-    message: str = ""
-    succeeded: bool = False
-    _keep_message: bool = False
 
     @member_event
     async def load(self, member: MemberCall):
         """on_load of ご請求明細: the message stays only right after a return from the gateway."""
-        if not self._keep_message:
-            self.message, self.succeeded = "", False
-        self._keep_message = False
+        self._message_once()
 
     @member_event
     async def start(self, member: MemberCall, invoice_id: int):
@@ -67,9 +57,5 @@ class PayState(rx.State):
     @member_event
     async def finish(self, member: MemberCall):
         """on_load of the return page: check the nonce and the charge, mark the bill paid; then ご請求明細."""
-        returned = query_params(self, "state", "token", "result")
-        result = await member.run(_finish, member.account_id, **returned, ip=member.ip)
-        self.message = MESSAGES[result.outcome]
-        self.succeeded = result.outcome == billpay.Outcome.PAID
-        self._keep_message = True
+        await self._returned(member, billpay.finish_payment, MESSAGES, billpay.Outcome.PAID)
         return rx.redirect(routes.BILLS, replace=True)

@@ -39,9 +39,13 @@ class BillsState(rx.State):
         if period == LATEST or period in self.years:
             await self._show(member, period)
 
-    @member_event
-    async def toggle(self, member: MemberCall, statement_id: int):
-        """Show or hide one shown statement's details; an id not on the page is ignored."""
+    @rx.event
+    def toggle(self, statement_id: int):
+        """Show or hide one shown statement's details; an id not on the page is ignored.
+
+        Only this tab's view changes, with no session look-up: the rows are what `_show` already gave
+        this member (and a change of member empties them), so a click reveals nothing new.
+        """
         if any(row.id == statement_id for row in self.statements):
             shown = statement_id in self.opened
             self.opened = [i for i in self.opened if i != statement_id] if shown else [*self.opened, statement_id]

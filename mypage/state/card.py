@@ -10,9 +10,9 @@ import reflex as rx
 
 from mypage import routes
 from mypage.billing import payments
-from mypage.models import Account
 from mypage.settings import get_settings
-from mypage.state.member import MemberCall, member_event, query_params
+from mypage.state.gateway_return import GatewayReturn
+from mypage.state.member import MemberCall, member_event
 
 MESSAGES = {
     payments.Outcome.CHANGED: "クレジットカードを変更しました。",
@@ -28,11 +28,7 @@ MESSAGES = {
 }
 
 
-def _finish(db, account_id: int, **return_query: str) -> payments.Outcome:
-    return payments.finish_checkout(db, payments.gateway(), db.get(Account, account_id), **return_query)
-
-
-class CardState(rx.State):
+class CardState(GatewayReturn, rx.State):
     """What the card page shows: brand, masked number and expiry, and the last return's message."""
 
     loaded: bool = False
@@ -40,16 +36,11 @@ class CardState(rx.State):
     brand: str = ""
     number: str = ""
     expiry: str = ""
-    message: str = ""
-    succeeded: bool = False
-    _keep_message: bool = False
 
     @member_event
     async def load(self, member: MemberCall):
         """on_load of クレジットカード変更: the card on file; a message only right after a return."""
-        if not self._keep_message:
-            self.message, self.succeeded = "", False
-        self._keep_message = False
+        self._message_once()
         card = await member.run(payments.card_of, member.customer_id)
         self.has_card = card is not None
         self.brand = card.brand if card else ""
@@ -68,10 +59,6 @@ class CardState(rx.State):
     @member_event
     async def finish(self, member: MemberCall):
         """on_load of the return page: check the nonce, exchange the token, save; then show the card page."""
-        returned = query_params(self, "state", "token", "result")
-        outcome = await member.run(_finish, member.account_id, **returned, ip=member.ip)
-        self.message = MESSAGES[outcome]
-        self.succeeded = outcome == payments.Outcome.CHANGED
-        self._keep_message = True
+        await self._returned(member, payments.finish_checkout, MESSAGES, payments.Outcome.CHANGED)
         # The token and nonce leave the address bar; a reload does not try them again.
         return rx.redirect(routes.CARD, replace=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from mypage import db, routes
+from mypage import routes
 from mypage.accounts import captcha, login, registration, sessions
 from mypage.accounts.login import Outcome
 from mypage.mail import MailError
@@ -25,20 +23,19 @@ NOTICES = {
 
 
 def _attempt(
-    login_id: str, password: str, ip: str, captcha_id: str, answer: str, user_agent: str = ""
+    db, login_id: str, password: str, ip: str, captcha_id: str, answer: str, user_agent: str = ""
 ) -> tuple[Outcome, str | None]:
-    """The login check and, on success, the one-time ticket; in a thread, as bcrypt takes a while."""
-    with db.session() as s:
-        outcome = login.attempt(
-            s,
-            login_id,
-            password,
-            ip=ip,
-            captcha_id=captcha_id or None,
-            captcha_answer=answer or None,
-            user_agent=user_agent,
-        )
-        ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
+    """The login check and, on success, the one-time ticket, in one transaction (off the event loop: bcrypt)."""
+    outcome = login.attempt(
+        db,
+        login_id,
+        password,
+        ip=ip,
+        captcha_id=captcha_id or None,
+        captcha_answer=answer or None,
+        user_agent=user_agent,
+    )
+    ticket = sessions.issue_ticket(db, outcome.account_id) if outcome.status == login.OK else None
     return outcome, ticket
 
 
@@ -122,7 +119,7 @@ class LoginState(rx.State):
         if self.captcha_image and not answer:
             self.captcha_error = "画像認証の数字を入力してください。"
             return
-        outcome, ticket = await asyncio.to_thread(
+        outcome, ticket = await offload.in_session(
             _attempt, self.login_id, password, client_ip(self), self._captcha_id, answer, self.router.headers.user_agent
         )
         if ticket is not None:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from mypage import db, mail
+from mypage import mail
 from mypage.accounts import recovery
 from mypage.state import offload
 from mypage.state.auth import client_ip
 from mypage.state.forms import field_id
-
-
-def _ask(kind: str, first: str, email: str, ip: str) -> tuple[str, mail.Mail | None]:
-    """Record the request and prepare the mail, if any; the answer is the same either way."""
-    request = recovery.request_login_id if kind == "id" else recovery.request_password_reset
-    answer = recovery.ID_ANSWER if kind == "id" else recovery.PASSWORD_ANSWER
-    try:
-        with db.session() as s:
-            return answer, request(s, first, email, ip=ip)
-    except recovery.Throttled as throttled:
-        return str(throttled), None
 
 
 class RecoveryForm(rx.State, mixin=True):
@@ -42,10 +29,16 @@ class RecoveryForm(rx.State, mixin=True):
         self.email_error = "メールアドレス1を入力してください。" if not email.strip() else ""
         if self.first_error or self.email_error:
             return
-        answer, message = await asyncio.to_thread(_ask, kind, first[:100], email[:254], client_ip(self))
-        self.answer = answer
+        # The request is recorded and its mail made, if any; the answer is the same either way.
+        request = recovery.request_login_id if kind == "id" else recovery.request_password_reset
+        try:
+            message = await offload.in_session(request, first[:100], email[:254], ip=client_ip(self))
+        except recovery.Throttled as throttled:
+            self.answer, message = str(throttled), None
+        else:
+            self.answer = recovery.ID_ANSWER if kind == "id" else recovery.PASSWORD_ANSWER
         yield  # the answer goes out first; the mail after it, so its time tells nothing
-        await asyncio.to_thread(mail.deliver, message)
+        await offload.deliver([message] if message else [])
 
 
 class ForgotIdState(RecoveryForm, rx.State):
@@ -94,7 +87,7 @@ class ResetPasswordState(rx.State):
     async def submit(self, form: dict):
         """パスワードを変更する: the token is used here, not by opening the link."""
         password, confirm = str(form.get("password", ""))[:200], str(form.get("password_confirm", ""))[:200]
-        notice, problem = await asyncio.to_thread(_reset, self._token, password, confirm, client_ip(self))
+        notice, problem = await offload.in_session(_reset, self._token, password, confirm, client_ip(self))
         if notice is None:
             self.error = problem
             self.valid = problem != recovery.INVALID_LINK
@@ -103,13 +96,12 @@ class ResetPasswordState(rx.State):
             return
         self.done, self.valid, self.error, self._token = True, False, "", ""
         yield
-        await asyncio.to_thread(mail.deliver, notice)
+        await offload.deliver([notice])
 
 
-def _reset(token: str, password: str, confirm: str, ip: str) -> tuple[mail.Mail | None, str]:
+def _reset(db, token: str, password: str, confirm: str, ip: str) -> tuple[mail.Mail | None, str]:
     """Set the password; the notice mail to send, or the message to show."""
-    with db.session() as s:
-        account, problem = recovery.reset_password(s, token, password, confirm, ip=ip)
-        if account is None:
-            return None, problem or recovery.INVALID_LINK
-        return recovery.password_changed_mail(s, account), ""
+    account, problem = recovery.reset_password(db, token, password, confirm, ip=ip)
+    if account is None:
+        return None, problem or recovery.INVALID_LINK
+    return recovery.password_changed_mail(db, account), ""

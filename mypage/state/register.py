@@ -8,12 +8,11 @@ never sent back to the browser (the code boxes keep their own values).
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import reflex as rx
 
-from mypage import db, routes
+from mypage import routes
 from mypage.accounts import captcha, registration
 from mypage.accounts.registration import Prepared, RegistrationError
 from mypage.accounts.validation import (
@@ -28,7 +27,7 @@ from mypage.accounts.validation import (
 )
 from mypage.mail import MailError
 from mypage.models import Account, utcnow
-from mypage.state import forms
+from mypage.state import forms, offload
 from mypage.state.auth import client_ip
 
 BLANK = dict.fromkeys(FIELDS, "")
@@ -57,42 +56,13 @@ def _fill_empty(values: dict[str, str]) -> rx.event.EventSpec:
     )
 
 
-def _new_captcha(ip: str) -> tuple[str, str]:
-    with db.session() as session:
-        challenge_id, png = captcha.new_challenge(session, ip=ip)
-    return challenge_id, captcha.data_url(png)
-
-
-def _captcha_open(challenge_id: str) -> bool:
-    with db.session() as session:
-        return captcha.is_open(session, challenge_id)
-
-
-def _prepare(form: Registration, captcha_id: str, ip: str):
-    with db.session() as session:
-        return registration.prepare(session, form, captcha_id, utcnow(), ip)
-
-
-def _register(prepared: Prepared, ip: str) -> tuple[int, str, bool]:
-    now = utcnow()
-    with db.session() as session:
-        account, token = registration.register(session, prepared, now, ip)
-    try:
-        with db.session() as session:
-            registration.send_verification(session, account, token, now)
-    except MailError:
-        return account.id, account.email, False
-    return account.id, account.email, True
-
-
-def _resend(account_id: int, ip: str) -> None:
-    with db.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise registration.ResendRefused(
-                "アカウントが見つかりません。お手数ですが、もう一度アカウント作成を行ってください。"
-            )
-        registration.resend_verification(session, account, utcnow(), ip)
+def _resend(db, account_id: int, ip: str) -> None:
+    account = db.get(Account, account_id)
+    if account is None:
+        raise registration.ResendRefused(
+            "アカウントが見つかりません。お手数ですが、もう一度アカウント作成を行ってください。"
+        )
+    registration.resend_verification(db, account, utcnow(), ip)
 
 
 class RegisterState(rx.State):
@@ -127,7 +97,8 @@ class RegisterState(rx.State):
 
     async def _refresh_captcha(self) -> None:
         try:
-            self._captcha_id, self.captcha_src = await asyncio.to_thread(_new_captcha, client_ip(self))
+            self._captcha_id, png = await offload.in_session(captcha.new_challenge, ip=client_ip(self))
+            self.captcha_src = captcha.data_url(png)
         except captcha.Throttled as refused:
             self._captcha_id, self.captcha_src = "", ""
             self.errors = {**self.errors, CAPTCHA: str(refused)}
@@ -150,7 +121,7 @@ class RegisterState(rx.State):
         else:
             self.attempt += 1
         reopened = self._keep_errors
-        keep = not reopened and await asyncio.to_thread(_captcha_open, self._captcha_id)
+        keep = not reopened and await offload.in_session(captcha.is_open, self._captcha_id)
         self._keep_errors = False
         self._prepared = None
         values = {field_id(n): v for n, v in self._kept().items()}
@@ -177,7 +148,9 @@ class RegisterState(rx.State):
         if not isinstance(form_data, dict):
             return None
         form = Registration.from_form(form_data)
-        shown, prepared, errors = await asyncio.to_thread(_prepare, form, self._captcha_id, client_ip(self))
+        shown, prepared, errors = await offload.in_session(
+            registration.prepare, form, self._captcha_id, utcnow(), client_ip(self)
+        )
         self.login_id, self.email, self.customer_number = shown.login_id, shown.email, shown.customer_number
         self.form_error = ""
         if prepared is not None:
@@ -207,8 +180,9 @@ class RegisterState(rx.State):
         prepared, self._prepared = self._prepared, None
         if prepared is None:
             return rx.redirect(routes.REGISTER)
+        now = utcnow()
         try:
-            account_id, email, mailed = await asyncio.to_thread(_register, prepared, client_ip(self))
+            account, token = await offload.in_session(registration.register, prepared, now, client_ip(self))
         except RegistrationError as refused:
             self.errors = dict(BLANK)
             if refused.field in BLANK:
@@ -217,7 +191,12 @@ class RegisterState(rx.State):
                 self.form_error = refused.message
             self._keep_errors = True
             return rx.redirect(routes.REGISTER)
-        self._account_id, self.sent_to, self.mail_failed = account_id, email, not mailed
+        mailed = True
+        try:  # the account is committed; a mail that fails can be sent again from 送信完了
+            await offload.in_session(registration.send_verification, account, token, now)
+        except MailError:
+            mailed = False
+        self._account_id, self.sent_to, self.mail_failed = account.id, account.email, not mailed
         self.resend_message = self.resend_error = ""
         return rx.redirect(routes.REGISTER_SENT)
 
@@ -235,7 +214,7 @@ class RegisterState(rx.State):
             return
         self.resend_message = self.resend_error = ""
         try:
-            await asyncio.to_thread(_resend, self._account_id, client_ip(self))
+            await offload.in_session(_resend, self._account_id, client_ip(self))
         except registration.ResendRefused as refused:
             self.resend_error = refused.message
         except MailError:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 
 import reflex as rx
 
 from mypage.accounts import devices, two_step
 from mypage.models import Account
 from mypage.state.member import MemberCall, member_event, now
+from mypage.state.views import DeviceRow, SignInRow, device_row, sign_in_row
 
 # 二段階認証's field names on the page.
 SETUP_CODE, OFF_PASSWORD, OFF_CODE = "setup_code", "off_password", "off_code"
@@ -22,29 +22,6 @@ def _two_step_status(db, account_id: int) -> tuple[bool, int]:
 def _text(form: dict, name: str, limit: int = 200) -> str:
     value = form.get(name)
     return value[:limit] if isinstance(value, str) else ""
-
-
-@dataclasses.dataclass
-class DeviceRow:
-    """One live session (ログイン中の端末); `session_id` only names it for ログアウト, the owner is checked."""
-
-    session_id: int = 0
-    browser: str = ""
-    ip: str = ""
-    started: str = ""
-    last_active: str = ""
-    current: bool = False
-
-
-@dataclasses.dataclass
-class SignInRow:
-    """One sign-in attempt (ログイン履歴)."""
-
-    at: str = ""
-    result: str = ""
-    ok: bool = False
-    browser: str = ""
-    ip: str = ""
 
 
 class SecurityState(rx.State):
@@ -66,8 +43,8 @@ class SecurityState(rx.State):
 
     async def _refresh(self, member: MemberCall) -> None:
         data = await member.run(devices.security, member.account_id, member.token, now())
-        self.devices = [DeviceRow(**dataclasses.asdict(d)) for d in data.devices]
-        self.history = [SignInRow(**dataclasses.asdict(h)) for h in data.history]
+        self.devices = [device_row(d) for d in data.devices]
+        self.history = [sign_in_row(h) for h in data.history]
         self.two_step_on, self.recovery_left = await member.run(_two_step_status, member.account_id)
         self.loaded = True
 

@@ -6,14 +6,14 @@ password was right stays in a backend var for `WINDOW`, never in the browser.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import reflex as rx
 
-from mypage import db, mail, routes
+from mypage import routes
 from mypage.accounts import login, sessions, two_step
 from mypage.accounts.login import Outcome
+from mypage.state import offload
 from mypage.state.auth import client_ip, post_form
 
 WINDOW = 300  # seconds from the right password to the code
@@ -21,14 +21,10 @@ EXPIRED = "時間が経過したため、もう一度ログインIDとパスワ�
 CODE_FIELD = "field-two_step_code"
 
 
-def _second_step(account_id: int, code: str, ip: str, user_agent: str) -> tuple[Outcome, str | None]:
-    """The code's check and, on success, the one-time session ticket; in a thread (bcrypt)."""
-    with db.session() as s:
-        outcome = two_step.second_step(s, account_id, code, ip=ip, user_agent=user_agent)
-        ticket = sessions.issue_ticket(s, outcome.account_id) if outcome.status == login.OK else None
-    # A fifth wrong code locks the ID and mails its owner (after the commit; the password was right,
-    # so the time taken tells nothing new).
-    mail.deliver_all(outcome.mails)
+def _second_step(db, account_id: int, code: str, ip: str, user_agent: str) -> tuple[Outcome, str | None]:
+    """The code's check and, on success, the one-time session ticket, in one transaction."""
+    outcome = two_step.second_step(db, account_id, code, ip=ip, user_agent=user_agent)
+    ticket = sessions.issue_ticket(db, outcome.account_id) if outcome.status == login.OK else None
     return outcome, ticket
 
 
@@ -62,9 +58,12 @@ class TwoStepLoginState(rx.State):
         if not code.strip():
             self.code_error = two_step.CODE_REQUIRED
             return None
-        outcome, ticket = await asyncio.to_thread(
+        outcome, ticket = await offload.in_session(
             _second_step, self._account_id, code, client_ip(self), self.router.headers.user_agent
         )
+        # A fifth wrong code locks the ID and mails its owner (after the commit; the password was right,
+        # so the time taken tells nothing new).
+        await offload.deliver(outcome.mails)
         if ticket is not None:
             next_path = self._next
             self._end()

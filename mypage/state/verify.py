@@ -5,38 +5,18 @@ Mail scanners open links, so opening the page only looks the token up.
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from mypage import db, routes
+from mypage import routes
 from mypage.accounts import registration
 from mypage.mail import MailError
 from mypage.models import utcnow
+from mypage.state import offload
 from mypage.state.auth import client_ip
 
 # The login screen shows "✔ アカウントを認証しました。" when it is opened with this query.
 VERIFIED_QUERY = "verified"
 CHECKING = "checking"
-
-
-def _status(token: str) -> str:
-    with db.session() as session:
-        return registration.token_status(session, token, utcnow())[0]
-
-
-def _verify(token: str, ip: str) -> str | None:
-    try:
-        with db.session() as session:
-            registration.verify(session, token, utcnow(), ip)
-    except registration.TokenError as refused:
-        return refused.status
-    return None
-
-
-def _resend(token: str, ip: str) -> None:
-    with db.session() as session:
-        registration.resend_for_token(session, token, utcnow(), ip)
 
 
 class VerifyState(rx.State):
@@ -54,15 +34,16 @@ class VerifyState(rx.State):
         token = self.router.url.query_parameters.get("token", "")
         self._token = token[:100] if isinstance(token, str) else ""
         self.message = self.error = ""
-        self.status = await asyncio.to_thread(_status, self._token)
+        self.status, _account = await offload.in_session(registration.token_status, self._token, utcnow())
         return rx.call_script("history.replaceState(null, '', location.pathname)")
 
     @rx.event
     async def confirm(self):
         """メールアドレスを認証する: activate the account, then the login screen says so."""
-        problem = await asyncio.to_thread(_verify, self._token, client_ip(self))
-        if problem is not None:
-            self.status = problem
+        try:
+            await offload.in_session(registration.verify, self._token, utcnow(), client_ip(self))
+        except registration.TokenError as refused:
+            self.status = refused.status
             return None
         self.status = registration.USED
         return rx.redirect(f"{routes.LOGIN}?{VERIFIED_QUERY}=1", replace=True)
@@ -74,7 +55,7 @@ class VerifyState(rx.State):
             return
         self.message = self.error = ""
         try:
-            await asyncio.to_thread(_resend, self._token, client_ip(self))
+            await offload.in_session(registration.resend_for_token, self._token, utcnow(), client_ip(self))
         except registration.ResendRefused as refused:
             self.error = refused.message
         except MailError:

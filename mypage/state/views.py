@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from mypage import jptime, notices, routes
+from mypage.accounts import devices
 from mypage.billing import contract, statements
 from mypage.web.downloads import invoice_pdf_url, receipt_pdf_url, statement_csv_url
 
@@ -106,6 +107,29 @@ class NoticeRow:
     url: str = ""
 
 
+@dataclasses.dataclass
+class DeviceRow:
+    """One live session (ログイン中の端末); `session_id` only names it for ログアウト, the owner is checked."""
+
+    session_id: int = 0
+    browser: str = ""
+    ip: str = ""
+    started: str = ""
+    last_active: str = ""
+    current: bool = False
+
+
+@dataclasses.dataclass
+class SignInRow:
+    """One sign-in attempt (ログイン履歴)."""
+
+    at: str = ""
+    result: str = ""
+    ok: bool = False
+    browser: str = ""
+    ip: str = ""
+
+
 def status_kind(status: str, label: str) -> str:
     """A colour family for the status badge: paid, scheduled, unpaid or overdue."""
     return "overdue" if label == statements.OVERDUE_LABEL else status
@@ -203,3 +227,13 @@ def notice_row(item: notices.NoticeView, with_body: bool = False) -> NoticeRow:
         item.read,
         routes.NOTICE_DETAIL.replace("[notice_id]", str(item.id)),
     )
+
+
+def device_row(item: devices.Device) -> DeviceRow:
+    """A live session for ログイン中の端末."""
+    return DeviceRow(**dataclasses.asdict(item))
+
+
+def sign_in_row(item: devices.SignIn) -> SignInRow:
+    """A sign-in attempt for ログイン履歴."""
+    return SignInRow(**dataclasses.asdict(item))

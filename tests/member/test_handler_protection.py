@@ -15,6 +15,7 @@ from mypage import db
 from mypage.models import SQLModel
 from mypage.state.account_settings import EmailConfirmState
 from mypage.state.auth import AuthState
+from mypage.state.bills import BillsState
 from mypage.state.dev_mail import DevMailState
 from mypage.state.email_cancel import EmailCancelState
 from mypage.state.gallery import GalleryState
@@ -48,6 +49,8 @@ PUBLIC_HANDLERS = {
     (AuthState, "tick"),
     # ログアウト without a session has nothing to revoke; it clears the cookie all the same.
     (AuthState, "logout"),
+    # 明細を見る opens or closes a statement already on the page: no database, nothing new shown.
+    (BillsState, "toggle"),
 }
 # Reflex's own: setvar calls a var's setter (our states define none but LoginState's public one).
 REFLEX_HANDLERS = {"setvar"}

@@ -79,5 +79,20 @@ def test_bills_toggle_opens_only_statements_on_the_page(members):
     run(state, "choose_period", state.years[1])  # another period opens its newest month only
     assert state.opened == [state.statements[0].id]
     nobody = substate(BillsState, "", "/bills")
-    run(nobody, "toggle", newest)  # without a session: the login page, nothing opens
+    run(nobody, "toggle", newest)  # without a session: nothing on the page, nothing opens
     assert nobody.opened == []
+
+
+def test_bills_toggle_needs_no_database(members, monkeypatch):
+    state = substate(BillsState, members["alice"], "/bills")
+    run(state, "load")
+    older = state.statements[1].id
+
+    def no_database():
+        raise AssertionError("opening a statement went to the database")
+
+    monkeypatch.setattr(db, "engine", no_database)
+    assert run(state, "toggle", older) == []
+    assert state.opened == [state.statements[0].id, older]
+    run(state, "toggle", older)
+    assert state.opened == [state.statements[0].id]
