@@ -4,6 +4,10 @@ The gallery shows the portal's own page functions under /dev/gallery/<screen>?st
 with the screen's state filled in by mypage/state/gallery.py from the demo's fixed data, so
 that a wording or colour change shows there at once. This module only names the screens and
 states and spells their addresses; it knows nothing of Reflex.
+
+A new page in mypage/routes.py needs a Screen here, its page function in PAGES of
+mypage/pages/dev_gallery.py and a stager in STAGERS of mypage/state/gallery.py;
+tests/core/test_gallery.py fails until the catalog has it.
 """
 
 from __future__ import annotations
