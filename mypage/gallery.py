@@ -121,7 +121,8 @@ SCREENS = (
         routes.RESET_PASSWORD,
         (
             ("valid", "有効なリンク"),
-            ("error", "入力エラー"),
+            ("error", "入力エラー（確認用との不一致）"),
+            ("weak", "入力エラー（パスワードの条件）"),
             ("expired", "期限切れ・無効なリンク"),
             ("success", "変更の完了"),
         ),
@@ -209,6 +210,10 @@ SCREENS = (
             ("locked", "ロック中"),
             ("success", "変更の完了"),
             ("email_pending", "メールアドレスの確認待ち"),
+            ("login_id_done", "ログインID変更の完了"),
+            ("email_sent", "確認メールの送信"),
+            ("email_failed", "確認メールの送信失敗"),
+            ("others_done", "他の端末からのログアウト"),
         ),
     ),
     Screen(

@@ -210,9 +210,11 @@ async def _forgot_password(gallery: GalleryState, state: str) -> None:
 async def _reset_password(gallery: GalleryState, state: str) -> None:
     page = await gallery.get_state(ResetPasswordState)
     page._token = ""
-    page.valid, page.done, page.error = state in ("valid", "error"), state == "success", ""
+    page.valid, page.done, page.error = state in ("valid", "error", "weak"), state == "success", ""
     if state == "error":
         page.error = validation.confirm_error("Kumo2024Sora", "Kumo2024Sor") or ""
+    elif state == "weak":
+        page.error = validation.password_error("abc") or ""
     elif state == "expired":
         page.error = recovery.INVALID_LINK
 
@@ -401,7 +403,21 @@ async def _account_settings(gallery: GalleryState, state: str) -> list:
         page.pw_done = settings_state.PASSWORD_DONE
     elif state == "email_pending":
         page.pending_email = "hanako.new@example.jp"
-    return [rx.set_value(settings_state.field_id(settings_state.NEW_LOGIN_ID), page.new_login_id)]
+    elif state == "login_id_done":
+        page.id_done = settings_state.login_id_done(page.login_id)
+    elif state == "email_sent":
+        page.mail_done = settings_state.mail_sent("hanako.new@example.jp")
+        page.pending_email = "hanako.new@example.jp"
+    elif state == "email_failed":
+        page.new_email = "hanako.new@example.jp"
+        page.errors = {**settings_state.NO_ERRORS, settings_state.NEW_EMAIL: settings_state.MAIL_FAILED}
+        page.mail_summary = summary(page.errors)
+    elif state == "others_done":
+        page.others_done = settings_state.others_done(1)
+    return [
+        rx.set_value(settings_state.field_id(settings_state.NEW_LOGIN_ID), page.new_login_id),
+        rx.set_value(settings_state.field_id(settings_state.NEW_EMAIL), page.new_email),
+    ]
 
 
 async def _email_confirm(gallery: GalleryState, state: str) -> None:
