@@ -443,7 +443,11 @@ WINDOWS = (
 )
 # A set-up secret for the sample QR code (160 bits, as pyotp draws them; never stored).
 SAMPLE_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-SAMPLE_RECOVERY_CODES = ("ABCDE23456", "FGHJK78923", "MNPQR45678", "STUVW92345", "XYZAB67892")
+# Recovery codes as many as set-up gives, from their alphabet (never stored).
+SAMPLE_RECOVERY_CODES = tuple(
+    (two_step.RECOVERY_ALPHABET * 2)[3 * i : 3 * i + 10] for i in range(two_step.RECOVERY_CODES)
+)
+HERE_IP, PHONE_IP = "203.0.113.10", "198.51.100.24"
 
 
 def _sample_security(history: bool, phone_signed_in: bool) -> devices.Security:
@@ -454,11 +458,15 @@ def _sample_security(history: bool, phone_signed_in: bool) -> devices.Security:
 
     here, phone = devices.browser_label(WINDOWS), devices.browser_label(IPHONE)
     found = [
-        devices.Device(2, here, "203.0.113.10", at(0.5), at(0), True),
-        devices.Device(1, phone, "198.51.100.24", at(50), at(26), False),
+        devices.Device(2, here, HERE_IP, at(0.5), at(0), True),
+        devices.Device(1, phone, PHONE_IP, at(50), at(26), False),
     ]
-    kinds = [(login.OK_KIND, here, 0.5), (login.FAILED, here, 0.6), (login.OK_KIND, phone, 50)]
-    signins = [devices.SignIn(at(h), *devices.RESULTS[kind], browser, "203.0.113.10") for kind, browser, h in kinds]
+    kinds = [
+        (login.OK_KIND, here, HERE_IP, 0.5),
+        (login.FAILED, here, HERE_IP, 0.6),
+        (login.OK_KIND, phone, PHONE_IP, 50),
+    ]
+    signins = [devices.SignIn(at(h), *devices.RESULTS[kind], browser, ip) for kind, browser, ip, h in kinds]
     return devices.Security(found if phone_signed_in else found[:1], signins if history else [])
 
 
