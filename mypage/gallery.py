@@ -4,6 +4,10 @@ The gallery shows the portal's own page functions under /dev/gallery/<screen>?st
 with the screen's state filled in by mypage/state/gallery.py from the demo's fixed data, so
 that a wording or colour change shows there at once. This module only names the screens and
 states and spells their addresses; it knows nothing of Reflex.
+
+A new page in mypage/routes.py needs a Screen here, its page function in PAGES of
+mypage/pages/dev_gallery.py and a stager in STAGERS of mypage/state/gallery.py;
+tests/core/test_gallery.py fails until the catalog has it.
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ SCREENS = (
             ("verified", "メール認証の完了"),
             ("logout", "ログアウト後"),
             ("timeout", "自動ログアウト後"),
+            ("two_step", "二段階認証の確認コード"),
+            ("two_step_required", "確認コードの未入力"),
+            ("two_step_wrong", "確認コードの誤り"),
+            ("two_step_expired", "確認コードの時間切れ"),
         ),
     ),
     Screen(
@@ -113,7 +121,8 @@ SCREENS = (
         routes.RESET_PASSWORD,
         (
             ("valid", "有効なリンク"),
-            ("error", "入力エラー"),
+            ("error", "入力エラー（確認用との不一致）"),
+            ("weak", "入力エラー（パスワードの条件）"),
             ("expired", "期限切れ・無効なリンク"),
             ("success", "変更の完了"),
         ),
@@ -130,9 +139,46 @@ SCREENS = (
         routes.CONTRACT,
         (("filled", "テレビ・ネット・電話"), ("small", "テレビのみ（今月から）")),
     ),
-    Screen("bills", "ご請求明細", routes.BILLS, (("filled", "24か月分"), ("empty", "請求なし"))),
+    Screen(
+        "bills",
+        "ご請求明細",
+        routes.BILLS,
+        (
+            ("filled", "24か月分"),
+            ("empty", "請求なし"),
+            ("paid", "お支払いの完了"),
+            ("already_paid", "お支払い済みのご請求"),
+            ("pay_cancelled", "お支払いの取りやめ"),
+            ("pay_invalid", "無効なお手続き"),
+            ("pay_failed", "お支払いの失敗"),
+            ("not_payable", "マイページでは払えないご請求"),
+        ),
+    ),
+    Screen(
+        "bill_pay_return",
+        "お支払い（決済代行会社からの戻り）",
+        routes.BILL_PAY_RETURN,
+        (("checking", "確認中（この後ご請求明細へ）"),),
+    ),
+    Screen(
+        "bill_settings",
+        "Web明細・お知らせ設定",
+        routes.BILL_SETTINGS,
+        (
+            ("paper", "紙の請求書・メールあり"),
+            ("paperless", "Web明細・メール停止"),
+            ("paperless_saved", "Web明細への切り替えの完了"),
+            ("mail_off_saved", "メール停止の完了"),
+        ),
+    ),
     Screen("invoices", "インボイス（適格請求書）", routes.INVOICES, (("filled", "24か月分"), ("empty", "請求なし"))),
     Screen("notices", "お知らせ", routes.NOTICES, (("filled", "お知らせあり"), ("empty", "お知らせなし"))),
+    Screen(
+        "notice_detail",
+        "お知らせ詳細",
+        routes.NOTICE_DETAIL,
+        (("filled", "お知らせの本文"), ("missing", "見つからないお知らせ")),
+    ),
     Screen(
         "card",
         "クレジットカード変更",
@@ -147,6 +193,12 @@ SCREENS = (
         ),
     ),
     Screen(
+        "card_return",
+        "クレジットカード変更（決済代行会社からの戻り）",
+        routes.CARD_RETURN,
+        (("checking", "確認中（この後クレジットカード変更へ）"),),
+    ),
+    Screen(
         "account",
         "ID・パスワード変更",
         routes.ACCOUNT_SETTINGS,
@@ -158,6 +210,10 @@ SCREENS = (
             ("locked", "ロック中"),
             ("success", "変更の完了"),
             ("email_pending", "メールアドレスの確認待ち"),
+            ("login_id_done", "ログインID変更の完了"),
+            ("email_sent", "確認メールの送信"),
+            ("email_failed", "確認メールの送信失敗"),
+            ("others_done", "他の端末からのログアウト"),
         ),
     ),
     Screen(
@@ -171,6 +227,38 @@ SCREENS = (
             ("done", "変更の完了"),
         ),
     ),
+    Screen(
+        "email_cancel",
+        "メールアドレス変更の取り消し",
+        routes.EMAIL_CANCEL,
+        (
+            ("valid", "有効なリンク"),
+            ("done", "取り消しの完了"),
+            ("expired", "期限切れのリンク"),
+            ("used", "使用済みのリンク"),
+            ("unknown", "無効なリンク"),
+        ),
+    ),
+    Screen(
+        "security",
+        "セキュリティ設定",
+        routes.SECURITY,
+        (
+            ("filled", "ログイン中の端末・ログイン履歴"),
+            ("empty", "ログイン履歴なし"),
+            ("device_ended", "他の端末のログアウト"),
+            ("setup", "二段階認証の設定中"),
+            ("setup_wrong", "確認コードの誤り（設定中）"),
+            ("enabled", "二段階認証の有効化（リカバリーコード）"),
+            ("on", "二段階認証が有効"),
+            ("off_password", "無効にするときのパスワードの誤り"),
+            ("off_code", "無効にするときの確認コードの誤り"),
+            ("disabled", "二段階認証の無効化"),
+        ),
+    ),
+    Screen("faq", "よくある質問と回答", routes.FAQ, (("content", "本文"),)),
+    Screen("terms", "注意事項・ご利用規約", routes.TERMS, (("content", "本文"),)),
+    Screen("important", "重要事項説明書", routes.IMPORTANT, (("content", "本文"),)),
 )
 
 BY_KEY = {screen.key: screen for screen in SCREENS}

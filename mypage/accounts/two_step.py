@@ -73,8 +73,13 @@ def begin(db: Session, account_id: int, *, ip: str = "", now: dt.datetime | None
     account.totp_secret, account.totp_last_step = secret, 0
     db.add(account)
     audit.record(db, SETUP_STARTED, account_id=account.id, ip=ip, now=now)
+    return setup_of(secret, account.login_id)
+
+
+def setup_of(secret: str, login_id: str) -> Setup:
+    """What the app is given for a secret: its text, its otpauth URI and that URI's QR code."""
     brand = get_settings().branding
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.login_id, issuer_name=brand.portal_name)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=login_id, issuer_name=brand.portal_name)
     svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
     return Setup(secret, uri, svg)
 

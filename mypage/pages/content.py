@@ -1,5 +1,7 @@
 """よくある質問と回答, 注意事項・ご利用規約, 重要事項説明書."""
 
+from collections.abc import Callable
+
 import reflex as rx
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -68,12 +70,18 @@ def markdown(text: str) -> list[rx.Component]:
     return blocks
 
 
+# Each content page's page function by its file's name (the gallery shows them too).
+PAGE_FUNCTIONS: dict[str, Callable[[], rx.Component]] = {}
+
+
 def _register(route: str, title: str, name: str) -> None:
     blocks = markdown(content.read(name))
 
     @template(route=route, title=title)
     def content_page() -> rx.Component:
         return rx.vstack(*blocks, width="100%")
+
+    PAGE_FUNCTIONS[name] = content_page
 
 
 for _route, _title, _name in PAGES:

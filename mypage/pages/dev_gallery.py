@@ -12,9 +12,13 @@ from mypage import gallery, outbox, styles
 from mypage.components.layout import page_title, template
 from mypage.pages import (
     account_settings,
+    bill_pay,
+    bill_settings,
     bills,
     card,
+    content,
     contract,
+    email_cancel,
     home,
     invoices,
     login,
@@ -22,6 +26,7 @@ from mypage.pages import (
     recovery,
     register,
     register_done,
+    security,
     verify,
 )
 from mypage.state.gallery import STAGERS, GalleryState
@@ -39,11 +44,18 @@ PAGES = {
     "home": home.home_page,
     "contract": contract.contract_page,
     "bills": bills.bills_page,
+    "bill_pay_return": bill_pay.bill_pay_return_page,
+    "bill_settings": bill_settings.bill_settings_page,
     "invoices": invoices.invoices_page,
     "notices": notices.notices_page,
+    "notice_detail": notices.notice_page,
     "card": card.card_page,
+    "card_return": card.card_return_page,
     "account": account_settings.account_settings_page,
     "email_confirm": account_settings.email_confirm_page,
+    "email_cancel": email_cancel.email_cancel_page,
+    "security": security.security_page,
+    **content.PAGE_FUNCTIONS,
 }
 assert set(PAGES) == set(gallery.BY_KEY) == set(STAGERS), "every screen has its page function and stager"
 

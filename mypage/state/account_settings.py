@@ -44,6 +44,24 @@ PASSWORD_DONE = "パスワードを変更しました。この画面以外の端
 MAIL_FAILED = "確認メールを送信できませんでした。メールアドレスをご確認のうえ、しばらくしてからもう一度お試しください。"
 
 
+def login_id_done(login_id: str) -> str:
+    """ログインIDを変更する went through."""
+    return f"ログインIDを「{login_id}」に変更しました。次回から新しいログインIDでログインしてください。"
+
+
+def mail_sent(email: str) -> str:
+    """確認メールを送信する went through."""
+    return (
+        f"{email} 宛てに確認メールを送信しました。メールのURLを開き、"
+        "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。"
+    )
+
+
+def others_done(ended: int) -> str:
+    """他の端末からログアウトする: how many."""
+    return f"他の端末（{ended}件）からログアウトしました。" if ended else "ほかにログイン中の端末はありませんでした。"
+
+
 def _text(form: dict, name: str, limit: int = 200) -> str:
     value = form.get(name)
     return value[: limit * 4] if isinstance(value, str) else ""
@@ -108,9 +126,7 @@ class AccountSettingsState(rx.State):
         self._clear_messages()
         self.new_login_id = result.value
         if result.ok:
-            self.id_done = (
-                f"ログインIDを「{result.value}」に変更しました。次回から新しいログインIDでログインしてください。"
-            )
+            self.id_done = login_id_done(result.value)
             self.new_login_id = ""
             await self._refresh(member)
         else:
@@ -164,10 +180,7 @@ class AccountSettingsState(rx.State):
                 self.errors = {**NO_ERRORS, NEW_EMAIL: MAIL_FAILED}
                 self.mail_summary = _summary(self.errors)
             else:
-                self.mail_done = (
-                    f"{result.value} 宛てに確認メールを送信しました。メールのURLを開き、"
-                    "「メールアドレスを変更する」ボタンを押すと変更が完了します（有効期限24時間）。"
-                )
+                self.mail_done = mail_sent(result.value)
                 self.new_email = ""
                 member.outbox.extend(rest)
             await self._refresh(member)
@@ -182,9 +195,7 @@ class AccountSettingsState(rx.State):
         """他の端末からログアウトする."""
         ended = await member.run(core.sign_out_other_devices, member.account_id, keep_token=member.token, ip=member.ip)
         self._clear_messages()
-        self.others_done = (
-            f"他の端末（{ended}件）からログアウトしました。" if ended else "ほかにログイン中の端末はありませんでした。"
-        )
+        self.others_done = others_done(ended)
 
 
 class EmailConfirmState(rx.State):

@@ -51,7 +51,10 @@ class BillsState(rx.State):
             self.opened = [i for i in self.opened if i != statement_id] if shown else [*self.opened, statement_id]
 
     async def _show(self, member: MemberCall, period: str) -> None:
-        years, year, items = await member.run(_period, member.customer_id, period, jptime.today(now()))
+        self._fill(*await member.run(_period, member.customer_id, period, jptime.today(now())))
+
+    def _fill(self, years: list[int], year: int | None, items: list) -> None:
+        """The page's vars for these statements (also used by the gallery)."""
         self.years = [str(y) for y in years]
         self.period = str(year) if year else LATEST
         self.statements = [statement_row(item) for item in items]

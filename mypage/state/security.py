@@ -13,6 +13,14 @@ from mypage.state.views import DeviceRow, SignInRow, device_row, sign_in_row
 
 # 二段階認証's field names on the page.
 SETUP_CODE, OFF_PASSWORD, OFF_CODE = "setup_code", "off_password", "off_code"
+ENABLED = "二段階認証を有効にしました。次回のログインから確認コードが必要です。"
+DISABLED = "二段階認証を無効にしました。"
+DEVICE_ENDED = "選択した端末からログアウトしました。"
+
+
+def qr_src(setup: two_step.Setup) -> str:
+    """The set-up's QR code as an image address."""
+    return "data:image/svg+xml;base64," + base64.b64encode(setup.svg.encode()).decode()
 
 
 def _two_step_status(db, account_id: int) -> tuple[bool, int]:
@@ -43,9 +51,13 @@ class SecurityState(rx.State):
 
     async def _refresh(self, member: MemberCall) -> None:
         data = await member.run(devices.security, member.account_id, member.token, now())
+        self._show(data, *await member.run(_two_step_status, member.account_id))
+
+    def _show(self, data: devices.Security, two_step_on: bool, recovery_left: int) -> None:
+        """The page's vars for this data (also used by the gallery)."""
         self.devices = [device_row(d) for d in data.devices]
         self.history = [sign_in_row(h) for h in data.history]
-        self.two_step_on, self.recovery_left = await member.run(_two_step_status, member.account_id)
+        self.two_step_on, self.recovery_left = two_step_on, recovery_left
         self.loaded = True
 
     def _clear_two_step(self) -> None:
@@ -68,7 +80,7 @@ class SecurityState(rx.State):
         if setup is None:
             await self._refresh(member)
             return
-        self.setup_qr = "data:image/svg+xml;base64," + base64.b64encode(setup.svg.encode()).decode()
+        self.setup_qr = qr_src(setup)
         self.setup_secret = two_step.format_secret(setup.secret)
 
     @member_event
@@ -80,7 +92,7 @@ class SecurityState(rx.State):
             return rx.set_value(f"field-{SETUP_CODE}", "")
         self._clear_two_step()
         self.recovery_codes = list(done.recovery_codes)
-        self.two_step_message = "二段階認証を有効にしました。次回のログインから確認コードが必要です。"
+        self.two_step_message = ENABLED
         await self._refresh(member)
         return None
 
@@ -92,7 +104,7 @@ class SecurityState(rx.State):
         )
         self._clear_two_step()
         if done.ok:
-            self.two_step_message = "二段階認証を無効にしました。"
+            self.two_step_message = DISABLED
         else:
             self.two_step_errors = {
                 SETUP_CODE: "",
@@ -110,7 +122,5 @@ class SecurityState(rx.State):
         except (TypeError, ValueError):
             return
         ended = await member.run(devices.end_device, member.account_id, session_id, member.token, ip=member.ip)
-        self.device_message = (
-            "選択した端末からログアウトしました。" if ended else "その端末は、すでにログアウトしています。"
-        )
+        self.device_message = DEVICE_ENDED if ended else "その端末は、すでにログアウトしています。"
         await self._refresh(member)

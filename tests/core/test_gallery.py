@@ -29,6 +29,18 @@ def test_the_meaningful_states_are_there():
         ("bills", "empty"),
         ("bills", "filled"),
         ("card", "changed"),
+        ("card", "cancelled"),
+        ("card", "failed"),
+        ("card_return", "checking"),
+        ("bill_pay_return", "checking"),
+        ("bills", "paid"),
+        ("bills", "pay_cancelled"),
+        ("notice_detail", "filled"),
+        ("notice_detail", "missing"),
+        ("email_cancel", "expired"),
+        ("security", "setup_wrong"),
+        ("login", "two_step_wrong"),
+        ("faq", "content"),
     ]:
         assert wanted in states
 
@@ -49,3 +61,14 @@ def test_unknown_addresses_find_nothing(key, state):
 
 def test_a_known_address_finds_its_screen():
     assert gallery.find("bills", "empty") == (gallery.BY_KEY["bills"], "empty")
+
+
+def test_every_screen_of_the_portal_is_in_the_gallery():
+    # Every path of mypage/routes.py that the browser opens as a page (not the HTTP routes, not /dev/).
+    pages = {
+        value
+        for name, value in vars(routes).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("/")
+        if not value.startswith((routes.API_PREFIX, "/dev/"))
+    }
+    assert pages == {screen.route for screen in gallery.SCREENS}
