@@ -5,6 +5,7 @@ import reflex as rx
 import mypage.pages  # noqa: F401  (registers every page)
 from mypage import styles
 from mypage.state.auth import SessionGuard
+from mypage.state.logcontext import EventLogContext
 from mypage.state.ui import FONT_KEY
 from mypage.web.http import api_transformers
 
@@ -31,3 +32,5 @@ app = rx.App(
 )
 # Before hydration: a tab whose subscriber changed forgets the previous one's data.
 app.add_middleware(SessionGuard(), index=0)
+# First of all: every event's log lines carry its id and the tab's session (mypage.logs).
+app.add_middleware(EventLogContext(), index=0)
