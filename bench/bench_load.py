@@ -25,8 +25,10 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +37,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 from bench.bench_events import BLANK_APP
 from bench.bench_login import add_accounts as add_login_accounts
@@ -70,26 +73,63 @@ def accounts_needed() -> int:
     return int(LOGIN_SESSIONS + LOGIN_SECONDS * bcrypt_limit() * 1.5) + 1
 
 
-def bcrypt_limit() -> float:
-    """Logins per second the machine's cores allow at all: cores ÷ one bcrypt check (median of 5)."""
+def bcrypt_check() -> tuple[float, float]:
+    """One bcrypt check at the benchmark's cost: (wall seconds, CPU seconds), medians of 5.
+
+    The wall time is what this process got of the machine just now (the limit beside the
+    logins measured alike); the CPU time is what a core of its own would take (for sizing).
+    """
     import bcrypt
 
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(ROUNDS))
-    times = []
+    walls, cpus = [], []
     for _ in range(5):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         bcrypt.checkpw(PASSWORD.encode(), hashed)
-        times.append(time.perf_counter() - start)
-    return (os.cpu_count() or 1) / statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.thread_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def bcrypt_limit() -> float:
+    """Logins per second the machine's cores allow at all: cores ÷ one bcrypt check."""
+    return (os.cpu_count() or 1) / bcrypt_check()[0]
+
+
+def redis_memory(url: str | None) -> int:
+    """Redis's used_memory in bytes (0 without Redis)."""
+    if not url:
+        return 0
+    parsed = urlparse(url)
+    with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=10) as sock:
+        sock.sendall(b"INFO memory\r\n")
+        data = b""
+        while b"used_memory:" not in data or not data.endswith(b"\r\n"):
+            data += sock.recv(65536)
+    return int(re.search(rb"used_memory:(\d+)", data).group(1))
 
 
 def measure(
-    blank: tuple[Target, Protocol], mypage: tuple[Target, Protocol], login: tuple[Protocol, str], login_ids, cookie: str
+    blank: tuple[Target, Protocol],
+    mypage: tuple[Target, Protocol],
+    login: tuple[Protocol, str],
+    login_ids,
+    cookie: str,
+    redis_url: str | None = None,
 ) -> dict:
-    """Events of both apps, then MyPage's logins (the recorded ログイン and the login ID it names); a row."""
+    """Events of both apps, then MyPage's logins (the recorded ログイン and the login ID it names); a row.
+
+    With Redis, also the memory that MyPage's tabs of the event run added (their states stay for
+    Reflex's token expiry after the tabs closed), per tab.
+    """
     row = {"blank": asyncio.run(events(*blank, SESSIONS, SECONDS))}
+    before = redis_memory(redis_url)
     row["MyPage"] = asyncio.run(events(*mypage, SESSIONS, SECONDS))
-    row["bcrypt limit/s"] = bcrypt_limit()
+    if redis_url:
+        row["redis bytes per tab"] = (redis_memory(redis_url) - before) / SESSIONS
+    wall, cpu = bcrypt_check()
+    row["bcrypt limit/s"] = (os.cpu_count() or 1) / wall
+    row["bcrypt cpu ms"] = cpu * 1000
     target = mypage[0]
     row["logins"] = asyncio.run(
         logins(
@@ -103,6 +143,7 @@ def measure(
             lambda head: head.startswith("HTTP/1.1 303") and f"set-cookie: {cookie}=" in head.lower(),
         )
     )
+    row["load average"] = os.getloadavg()[0]  # of the whole machine, others' work included
     print(json.dumps(row), flush=True)
     return row
 
@@ -219,6 +260,7 @@ def on_stack(protocols: dict[str, Protocol], recorded_id: str) -> Iterator[tuple
                                 (protocols["login"], recorded_id),
                                 ids,
                                 "__host-mypage_session",
+                                redis_url,
                             ),
                         )
     finally:
@@ -230,20 +272,23 @@ def table(rows: dict[str, dict]) -> str:
     """The Markdown table: per set-up, the blank app's and MyPage's figures with ratios."""
     lines = [
         "| set-up | app | events/s | median ms | p95 ms | p95 × blank | events/s ÷ blank | hydrate p95 ms "
-        "| logins/s | bcrypt limit/s | logins ÷ limit |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| logins/s | bcrypt limit/s | logins ÷ limit | Redis per tab | load average |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, row in rows.items():
         blank, mine, login = row["blank"], row["MyPage"], row["logins"]
         lines.append(
             f"| {name} | blank Reflex app | {blank['events/s']:.0f} | {blank['median ms']:.0f} | "
-            f"{blank['p95 ms']:.0f} | 1.00 | 1.00 | {blank['hydrate p95 ms']:.0f} | | | |"
+            f"{blank['p95 ms']:.0f} | 1.00 | 1.00 | {blank['hydrate p95 ms']:.0f} | | | | | |"
         )
         lines.append(
             f"| {name} | MyPage | {mine['events/s']:.0f} | {mine['median ms']:.0f} | {mine['p95 ms']:.0f} | "
             f"{mine['p95 ms'] / blank['p95 ms']:.2f} | {mine['events/s'] / blank['events/s']:.2f} | "
             f"{mine['hydrate p95 ms']:.0f} | {login['logins/s']:.1f} ({login['logins']}, {login['failed']} failed) | "
-            f"{row['bcrypt limit/s']:.1f} | {login['logins/s'] / row['bcrypt limit/s']:.2f} |"
+            f"{row['bcrypt limit/s']:.1f} (one check {(os.cpu_count() or 1) * 1000 / row['bcrypt limit/s']:.0f} ms, "
+            f"CPU {row.get('bcrypt cpu ms', float('nan')):.0f} ms) | {login['logins/s'] / row['bcrypt limit/s']:.2f} | "
+            + (f"{row['redis bytes per tab'] / 1024:.1f} KiB" if "redis bytes per tab" in row else "in memory")
+            + f" | {row['load average']:.1f} |"
         )
     return "\n".join(lines)
 

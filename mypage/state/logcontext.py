@@ -16,6 +16,8 @@ class EventLogContext(Middleware):
     """Before each event: a new request id, and the tab's session, for the log lines it causes."""
 
     async def preprocess(self, app, state, event):  # noqa: D102 (Middleware's interface)
-        token = state.router.session.client_token
+        # The raw router data, not state.router: that builds a RouterData at every access
+        # (measured: most of this middleware's time under bench_load).
+        token = event.router_data.get("token") or state.router_data.get("token")
         logs.bind(request_id=logs.new_id(), session=logs.short_hash(token) if token else None)
         return None

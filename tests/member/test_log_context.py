@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+from reflex.event import Event
 from reflex.istate.data import RouterData
 from reflex.state import State
 from starlette.applications import Starlette
@@ -81,6 +82,10 @@ def test_a_request_id_that_does_not_look_like_one_is_replaced(header):
     assert made != header and len(made) == 16 and made.isalnum()
 
 
+def test_new_ids_differ():
+    assert len({logs.new_id() for _ in range(1000)}) == 1000
+
+
 def test_nginx_request_id_is_kept():
     assert logs.request_id_from("0f3c9a7e5b1d4c2a8e6f0a1b2c3d4e5f") == "0f3c9a7e5b1d4c2a8e6f0a1b2c3d4e5f"
 
@@ -143,20 +148,16 @@ def test_an_event_audit_line_carries_the_event_id_and_the_tab_session_not_the_to
     json_lines()
     monkeypatch.setattr(db, "engine", lambda: db.engine_for(database_url))
     make_account(dbs)
+    router_data = {"headers": {"origin": "http://localhost:3000"}, "pathname": "/", "query": {}, "token": CLIENT_TOKEN}
     root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data(
-        {
-            "headers": {"origin": "http://localhost:3000"},
-            "pathname": "/",
-            "asPath": "/",
-            "query": {},
-            "token": CLIENT_TOKEN,
-        }
-    )
+    root.router = RouterData.from_router_data(router_data)
+    root.router_data = router_data
     login_state = root.get_substate(LoginState.get_full_name().split(".")[1:])
+    # The browser's event names the tab; an event a handler chains carries no router data of its own.
+    events = iter([Event(name="submit", router_data=router_data), Event(name="submit")])
 
     async def one_event():
-        await EventLogContext().preprocess(None, root, None)
+        await EventLogContext().preprocess(None, root, next(events))
         async for _ in LoginState.submit.fn(login_state, {"login_id": "Taro01", "password": "Wrong1234"}):
             pass
 

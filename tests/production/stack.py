@@ -318,7 +318,7 @@ def production_stack(
     url = f"https://127.0.0.1:{https_port}"
     env = production_env(url, database_url, redis_url, list(range(first_worker, first_worker + workers)), folder)
     env.update(settings)
-    nginx_dir = folder / f"nginx-{https_port}"
+    nginx_dir = folder / f"nginx-{first_worker}"
     nginx_dir.mkdir()
     access_log = nginx_dir / "access.log"
     launch = Launch(tree, env, folder / "serve.log")
