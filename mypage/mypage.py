@@ -4,8 +4,8 @@ import reflex as rx
 
 import mypage.pages  # noqa: F401  (registers every page)
 from mypage import styles
+from mypage.state import logcontext
 from mypage.state.auth import SessionGuard
-from mypage.state.logcontext import EventLogContext
 from mypage.state.ui import FONT_KEY
 from mypage.web.http import api_transformers
 
@@ -30,7 +30,7 @@ app = rx.App(
     html_lang="ja",
     api_transformer=api_transformers(),
 )
+# Every event's log lines carry its id and the tab's session (mypage.logs).
+app.add_middleware(logcontext.EventLogContext(), index=0)
 # Before hydration: a tab whose subscriber changed forgets the previous one's data.
 app.add_middleware(SessionGuard(), index=0)
-# First of all: every event's log lines carry its id and the tab's session (mypage.logs).
-app.add_middleware(EventLogContext(), index=0)
