@@ -138,7 +138,14 @@ class Session:
     async def open(self) -> None:
         """Connect and wait for engine.io's OPEN."""
         t = self.target
-        self.reader, self.writer = await asyncio.open_connection(t.address, t.port, ssl=t.ssl)
+        for attempt in range(5):  # a server or nginx swamped by the others' connects resets some
+            try:
+                self.reader, self.writer = await asyncio.open_connection(t.address, t.port, ssl=t.ssl)
+                break
+            except OSError:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))
         self.ws = WSConnection(ConnectionType.CLIENT)
         self.inbox: asyncio.Queue[str] = asyncio.Queue()
         target = f"{NAMESPACE}/?token={self.token}&EIO=4&transport=websocket"
