@@ -43,6 +43,7 @@ from bench.bench_events import BLANK_APP
 from bench.bench_login import add_accounts as add_login_accounts
 from bench.bench_startup import ROOT, blank_app, side_by_side
 from bench.loadclient import Protocol, Target, events, logins, record, record_login
+from mypage import routes
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "200"))
 SECONDS = float(os.environ.get("BENCH_EVENT_SECONDS", "10"))
@@ -51,7 +52,6 @@ LOGIN_SECONDS = float(os.environ.get("BENCH_LOGIN_SECONDS", "20"))
 ROUNDS = int(os.environ.get("BENCH_BCRYPT_ROUNDS", "12"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2").split(",") if n]
 PASSWORD = "Kumo2024Sora"
-SESSION_START = "/_mypage/session/start"  # mypage.routes.SESSION_START
 
 
 def add_accounts(database_url: str, prefix: str, count: int) -> list[str]:
@@ -137,7 +137,7 @@ def measure(
             login[0],
             iter(login_ids),
             login[1],
-            SESSION_START,
+            routes.SESSION_START,
             LOGIN_SESSIONS,
             LOGIN_SECONDS,
             lambda head: head.startswith("HTTP/1.1 303") and f"set-cookie: {cookie}=" in head.lower(),
