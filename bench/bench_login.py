@@ -22,6 +22,26 @@ CONCURRENT_LOGINS = int(os.environ.get("BENCH_CONCURRENT_LOGINS", "100"))
 PASSWORD = "Kumo2024Sora"
 
 
+def add_accounts(s, login_ids: list[str], password_hash: str) -> None:
+    """An active account for each login ID (its customer number is "B" + the ID), all with one password."""
+    from mypage.models import Account, Customer
+
+    for login_id in login_ids:
+        customer = Customer(customer_number=f"B{login_id}", name="ベンチ 太郎")
+        s.add(customer)
+        s.flush()
+        s.add(
+            Account(
+                customer_id=customer.id,
+                login_id=login_id,
+                login_id_folded=login_id.lower(),
+                password_hash=password_hash,
+                email=f"{login_id}@example.jp",
+                status="active",
+            )
+        )
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="mypage-bench-login-"))
     url = f"sqlite:///{folder / 'login.db'}"
@@ -36,7 +56,6 @@ def main() -> None:
 
     from mypage import db
     from mypage.accounts import login, sessions
-    from mypage.models import Account, Customer
     from mypage.security import hash_password
 
     rounds = get_settings().bcrypt_rounds
@@ -46,20 +65,7 @@ def main() -> None:
     engine = sa.create_engine(url, pool_size=CLIENTS, connect_args={"timeout": 60, "check_same_thread": False})
     password_hash = hash_password(PASSWORD, rounds)
     with Session(engine) as s:
-        for i in range(CLIENTS):
-            customer = Customer(customer_number=f"B{i:06d}", name="ベンチ 太郎")
-            s.add(customer)
-            s.flush()
-            s.add(
-                Account(
-                    customer_id=customer.id,
-                    login_id=f"bench{i:03d}",
-                    login_id_folded=f"bench{i:03d}",
-                    password_hash=password_hash,
-                    email=f"bench{i}@example.jp",
-                    status="active",
-                )
-            )
+        add_accounts(s, [f"bench{i:03d}" for i in range(CLIENTS)], password_hash)
         s.commit()
 
     def one_login(client: int, serial: int) -> float:

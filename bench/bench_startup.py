@@ -29,10 +29,16 @@ def index():
 app = rx.App()
 app.add_page(index, route="/")
 """
+# In memory; with BLANK_REDIS_URL (and BLANK_URL, its public address) the state is in Redis, as
+# MyPage's workers have it (bench_load's blank app behind nginx).
 BLANK_CONFIG = """
+import os
 import reflex as rx
+redis = os.environ.get("BLANK_REDIS_URL")
+url = {"api_url": os.environ["BLANK_URL"], "deploy_url": os.environ["BLANK_URL"]} if "BLANK_URL" in os.environ else {}
 config = rx.Config(app_name="blank", telemetry_enabled=False, show_built_with_reflex=False,
-                   state_manager_mode="memory", disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"])
+                   state_manager_mode="redis" if redis else "memory", redis_url=redis,
+                   disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"], **url)
 """
 
 
@@ -156,15 +162,18 @@ def blank_app(source: str = BLANK_APP) -> Path:
 
 
 @contextlib.contextmanager
-def side_by_side(blank_source: str = BLANK_APP) -> Iterator[tuple[str, str]]:
+def side_by_side(blank_source: str = BLANK_APP, prepare=None) -> Iterator[tuple[str, str]]:
     """Production builds of a blank app and of MyPage (demo data) running at once; yields their URLs.
 
     Measured in turn while both run, so that the load of a shared machine hits both alike.
+    prepare(env), when given, may change MyPage's environment and database before it starts.
     """
     blank_dir, db_dir = blank_app(blank_source), Path(tempfile.mkdtemp(prefix="bench-mypage-"))
     blank_port, port = free_port(), free_port()
     env = environment(port, db_dir)
     prepare_mypage(env)
+    if prepare:
+        prepare(env)
     _, blank_server = cold_start(blank_dir, environment(blank_port, db_dir), blank_port)
     try:
         _, server = cold_start(ROOT, env, port)

@@ -3,7 +3,8 @@
 import reflex as rx
 
 import mypage.pages  # noqa: F401  (registers every page)
-from mypage import styles
+from mypage import heap, styles
+from mypage.state import logcontext
 from mypage.state.auth import SessionGuard
 from mypage.state.sockets import failover_tokens
 from mypage.state.ui import FONT_KEY
@@ -30,6 +31,10 @@ app = rx.App(
     html_lang="ja",
     api_transformer=api_transformers(),
 )
+# Every event's log lines carry its id and the tab's session (mypage.logs).
+app.add_middleware(logcontext.EventLogContext(), index=0)
+# Once started, full garbage collections skip the compiled app's objects (mypage/heap.py).
+app.register_lifespan_task(heap.freeze)
 # Before hydration: a tab whose subscriber changed forgets the previous one's data.
 app.add_middleware(SessionGuard(), index=0)
 app.register_lifespan_task(failover_tokens)

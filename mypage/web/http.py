@@ -33,6 +33,7 @@ from mypage import audit, db, mail, netaddr, routes
 from mypage.accounts import captcha, known_devices, sessions
 from mypage.settings import get_settings
 from mypage.web import downloads, headers
+from mypage.web.requestid import RequestId
 
 
 def request_ip(request: Request) -> str:
@@ -183,5 +184,5 @@ class SecurityHeaders:
 
 
 def api_transformers() -> list:
-    """What mypage.py gives to rx.App(api_transformer=...): routes first, then the wrapper."""
-    return [Starlette(routes=ROUTES), SecurityHeaders]
+    """What mypage.py gives to rx.App(api_transformer=...): routes first, then the wrappers."""
+    return [Starlette(routes=ROUTES), SecurityHeaders, RequestId]

@@ -6,6 +6,7 @@ is left alone); nginx terminates TLS with a certificate made here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -16,10 +17,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import Session
+
+from mypage import db
 from tests.browser.support import ROOT
-from tests.support import free_port
+from tests.support import PRODUCTION, free_port
 
 COPIED = ("mypage", "assets", "alembic", "alembic.ini", "rxconfig.py", "reflex.lock", "deploy", "pyproject.toml")
 SECRET = "production-tests-secret-key-0123456789abcdef"
@@ -206,3 +212,125 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+@dataclass
+class Stack:
+    """The running production stack."""
+
+    url: str
+    env: dict[str, str]
+    tree: Path
+    ports: list[int]
+    launch: Launch
+    nginx: Nginx
+    access_log: Path
+    database_url: str
+    redis_url: str
+
+    def __call__(self, path: str = "/") -> str:
+        """The absolute URL of a path, through nginx."""
+        return self.url + path
+
+    def db(self) -> Session:
+        """A session on the stack's PostgreSQL database."""
+        return Session(db.engine_for(self.database_url), expire_on_commit=False)
+
+    def cli(self, *args: str):
+        """Run `mypage` with the stack's settings."""
+        return subprocess.run(
+            [sys.executable, "-m", "mypage.operator.cli", *args],
+            cwd=self.tree,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def wait_healthy(self, timeout: float = 120) -> None:
+        """Every worker answers /_health, and nginx serves the login page."""
+        for port in self.ports:
+            wait_for(lambda p=port: worker_healthy(p), f"worker {port} healthy", timeout, self.launch.log)
+        wait_for(lambda: https_get(self.url + "/")[0] == 200, "nginx answering", 30, self.nginx.log)
+
+    def upstreams(self, since: int = 0) -> list[str]:
+        """The workers nginx sent requests to, from its access log (line `since` on)."""
+        lines = self.access_log.read_text().splitlines()[since:] if self.access_log.exists() else []
+        return [part.split("=", 1)[1] for line in lines for part in line.split() if part.startswith("upstream=")]
+
+
+def render_site(tree: Path, env: dict[str, str], nginx_dir: Path, https_port: int, http_port: int) -> Path:
+    """`mypage nginx-site` for these settings, with a certificate made here; the nginx.conf that includes it."""
+    cert, key = self_signed_certificate(nginx_dir)
+    rendered = subprocess.run(
+        [sys.executable, "-m", "mypage.operator.cli", "nginx-site", "--cert", str(cert), "--key", str(key),
+         "--listen", f"127.0.0.1:{https_port}", "--http-listen", f"127.0.0.1:{http_port}",
+         "--access-log", str(nginx_dir / "access.log")],
+        cwd=tree, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr
+    site = nginx_dir / "nginx-site.conf"
+    site.write_text(rendered.stdout)
+    return nginx_main_conf(nginx_dir, site)
+
+
+def production_env(url: str, database_url: str, redis_url: str, ports: list[int], folder: Path) -> dict[str, str]:
+    """The environment of a production launch at url (nginx) with workers on these ports, its files in folder."""
+    env = {k: v for k, v in os.environ.items() if k != "MYPAGE_CAPTCHA_TEST_MODE"}
+    env.update(PRODUCTION)  # the operator's own details, as production requires
+    env.update(
+        MYPAGE_ENV="production",
+        MYPAGE_SECRET_KEY=SECRET,
+        MYPAGE_DATABASE_URL=database_url,
+        MYPAGE_REDIS_URL=redis_url,
+        MYPAGE_BASE_URL=url,
+        MYPAGE_TRUSTED_PROXIES="127.0.0.1",
+        MYPAGE_WORKERS=str(len(ports)),
+        MYPAGE_WORKER_PORT=str(ports[0]),
+        MYPAGE_STATIC_DIR=str(folder / "static"),
+        MYPAGE_OUTBOX_DIR=str(folder / "outbox"),
+    )
+    return env
+
+
+@contextlib.contextmanager
+def production_stack(
+    folder: Path,
+    database_url: str,
+    redis_url: str,
+    settings: dict[str, str],
+    workers: int = 2,
+    serve_args: tuple[str, ...] = (),
+    https_port: int | None = None,
+) -> Iterator[Stack]:
+    """`mypage serve` with `workers` workers (production mode) and nginx from deploy/ in front, until the exit.
+
+    The checkout is copied into folder/tree (once; a second stack in the same folder reuses the
+    copy, and with serve_args=("--no-build",) its build too). `settings` are MYPAGE_* values added
+    to the production ones (SMTP, bcrypt cost …). The build holds the URL (and so nginx's port):
+    give a stack that reuses a build the https_port of the one that made it.
+    """
+    tree = folder / "tree"
+    if not tree.exists():
+        copy_tree(tree)
+    https_port, http_port, first_worker = https_port or free_port(), free_port(), consecutive_ports(workers)
+    # Not "localhost": Reflex's client would then drop the port of the websocket's https URL.
+    url = f"https://127.0.0.1:{https_port}"
+    env = production_env(url, database_url, redis_url, list(range(first_worker, first_worker + workers)), folder)
+    env.update(settings)
+    nginx_dir = folder / f"nginx-{first_worker}"
+    nginx_dir.mkdir()
+    access_log = nginx_dir / "access.log"
+    launch = Launch(tree, env, folder / "serve.log")
+    nginx = Nginx(render_site(tree, env, nginx_dir, https_port, http_port), nginx_dir / "nginx.log")
+    ports = [first_worker + i for i in range(workers)]
+    running = Stack(url, env, tree, ports, launch, nginx, access_log, database_url, redis_url)
+    launch.start(*serve_args)
+    try:
+        wait_for(lambda: (folder / "static" / "index.html").exists(), "the build", 900, launch.log, launch.process)
+        nginx.start()
+        running.wait_healthy(timeout=180)
+        yield running
+    finally:
+        nginx.stop()
+        launch.stop()
