@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from redis.asyncio import Redis
@@ -34,7 +35,9 @@ def run_workers(redis_url: str, scenario) -> object:
             for manager in (a, b):
                 await manager.close()
 
-    return asyncio.run(main())
+    # Its own thread: the session's Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_a_duplicated_tab_gets_a_new_token_after_the_wait(redis_url):
