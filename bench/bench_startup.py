@@ -55,8 +55,8 @@ def environment(port: int, db_dir: Path) -> dict[str, str]:
     }
 
 
-# Lines `reflex run` prints as it moves on: the app imported and compiled, the frontend built.
-MARKERS = {"compile": "Creating Production Build", "build": "App Running"}
+# Lines `reflex run` prints as a step ends: the app imported and compiled, the frontend built.
+MARKERS = {"compile": "Compiling:", "build": "Creating Production Build"}
 
 
 def _watch(process: subprocess.Popen, start: float, seen: dict[str, float]) -> None:
