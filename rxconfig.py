@@ -17,11 +17,12 @@ except SettingsError as error:
     sys.exit(1)
 logs.configure(settings)
 
-# The invoices' and letters' embedded Japanese font must be installed (mypage/pdftext.py).
-from mypage.pdftext import FontMissing, register  # noqa: E402
+# The invoices' and letters' embedded Japanese font must be installed (mypage/pdftext.py). Only the
+# files are looked for here: reading the faces (register) waits for the first PDF, not every start.
+from mypage.pdftext import FontMissing, font_files  # noqa: E402
 
 try:
-    register()
+    font_files()
 except FontMissing as error:
     print(f"MyPage cannot start: {error}", file=sys.stderr)
     sys.exit(1)

@@ -27,11 +27,10 @@ def paid_details(item) -> rx.Component:
     """お支払日, お支払方法 and the 領収書 of a paid bill."""
     return rx.cond(
         item.paid_on != "",
-        rx.vstack(
+        rx.el.div(
             facts(("お支払日", item.paid_on), ("決済方法", item.paid_method)),
             download_link("領収書（PDF）", item.receipt_url, "領収書（" + item.label + "）"),
-            spacing="3",
-            width="100%",
+            class_name="statement-details",  # a column, as the month's details
         ),
     )
 

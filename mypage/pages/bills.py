@@ -38,7 +38,8 @@ def chart() -> rx.Component:
             lambda point: rx.el.div(
                 rx.el.span(point["month"], class_name="bill-chart-month"),
                 rx.el.span(
-                    rx.el.span(class_name="bill-chart-bar", style={"width": point["width"]}),
+                    # A plain style attribute: emotion's css would make a class per bar at every render.
+                    rx.el.span(class_name="bill-chart-bar", custom_attrs={"style": {"width": point["width"]}}),
                     rx.el.span(point["label"], class_name="bill-chart-value"),
                     class_name="bill-chart-track",
                 ),
@@ -115,12 +116,10 @@ def lines_table(item) -> rx.Component:
 
 def statement_details(item) -> rx.Component:
     """What a month holds beyond its amount: payment method, invoice number, the lines."""
-    return rx.vstack(
+    return rx.fragment(
         facts(("お支払方法", item.payment_method), ("請求書番号", item.invoice_number)),
         lines_table(item),
         rx.cond(item.has_reduced, rx.text("※は軽減税率（8%）対象品目です。", size="2")),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -138,33 +137,30 @@ def details_button(item, opened: rx.Var, details_id: rx.Var) -> rx.Component:
 
 
 def statement_card(item) -> rx.Component:
-    """One month: amount, due date and status at a glance; the details on demand; the CSV."""
+    """One month: amount, due date and status at a glance; the details on demand; the CSV.
+
+    Plain elements styled by mypage.css (.statement-card): the list renders 24 of these at once.
+    """
     opened = BillsState.opened.contains(item.id)
     details_id = "statement-" + item.id.to_string()
     return rx.el.li(
-        rx.vstack(
-            rx.hstack(
-                section_heading(item.label), status_badge(item.status_kind, item.status), align="center", wrap="wrap"
-            ),
-            facts(("ご請求金額（税込）", rx.text.strong(item.total)), ("お支払期限", item.due_on)),
-            rx.hstack(
-                details_button(item, opened, details_id),
-                download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
-                align="center",
-                justify="between",
-                wrap="wrap",
-                spacing="3",
-                width="100%",
-            ),
-            correction_notice(item),
-            pay_button(item),
-            paid_details(item),
-            # display: contents, so that a closed month leaves no gap where its details would be.
-            rx.el.div(rx.cond(opened, statement_details(item)), id=details_id, style={"display": "contents"}),
-            spacing="3",
-            style=styles.card,
+        rx.el.div(
+            rx.el.h2(item.label, class_name="rt-Heading rt-r-size-5"),  # section_heading's look
+            status_badge(item.status_kind, item.status),
+            class_name="statement-head",
         ),
-        style={"list_style": "none"},
+        facts(("ご請求金額（税込）", rx.el.strong(item.total)), ("お支払期限", item.due_on)),
+        rx.el.div(
+            details_button(item, opened, details_id),
+            download_link("CSVダウンロード", item.csv_url, "CSVダウンロード（" + item.label + "）"),
+            class_name="statement-actions",
+        ),
+        correction_notice(item),
+        pay_button(item),
+        paid_details(item),
+        # Empty (and not shown) while the month is closed.
+        rx.el.div(rx.cond(opened, statement_details(item)), id=details_id, class_name="statement-details"),
+        class_name="statement-card",
     )
 
 
@@ -178,10 +174,7 @@ def bills_page() -> rx.Component:
             rx.vstack(
                 period_chooser(),
                 rx.box(section_heading("月別ご請求額の推移"), chart(), chart_table(), style=styles.card),
-                rx.el.ul(
-                    rx.foreach(BillsState.statements, statement_card),
-                    style={"padding": 0, "margin": 0, "display": "grid", "gap": "1rem", "width": "100%"},
-                ),
+                rx.el.ul(rx.foreach(BillsState.statements, statement_card), class_name="statement-list"),
                 spacing="4",
                 width="100%",
             ),

@@ -60,18 +60,25 @@ PAGES = {
 assert set(PAGES) == set(gallery.BY_KEY) == set(STAGERS), "every screen has its page function and stager"
 
 
+# One click handler for every window link (added once, when the index mounts): 268 links with a handler
+# each made 268 components for Reflex to compile at every start.
+_OPEN_IN_WINDOW = (
+    "if(!window.__mypageGalleryWindows){window.__mypageGalleryWindows=true;"
+    "document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[data-window-width]');"
+    "if(!a)return;e.preventDefault();"
+    "window.open(a.href,'_blank','popup,width='+a.dataset.windowWidth+',height=900');});}"
+)
+
+
 def window_link(text: str, url: str, width: int, name: str) -> rx.Component:
     """A link that opens the state alone in a window of this width (a new tab where popups are off)."""
-    return rx.link(
+    return rx.el.a(
         text,
         href=url,
         target="_blank",
         aria_label=f"{name} {text}",
-        on_click=[
-            rx.prevent_default,
-            rx.call_script(f"window.open({url!r}, '_blank', 'popup,width={width},height=900')"),
-        ],
-        style={**styles.link, "white_space": "nowrap"},
+        class_name="gallery-window-link",
+        custom_attrs={"data-window-width": str(width)},
     )
 
 
@@ -109,6 +116,7 @@ def screen_section(screen: gallery.Screen) -> rx.Component:
 def gallery_page() -> rx.Component:
     """The index of every screen and state."""
     return rx.vstack(
+        rx.fragment(on_mount=rx.call_script(_OPEN_IN_WINDOW)),
         rx.text(
             "ポータルの各画面を、状態（空欄・入力済み・入力エラー・ロック中・期限切れ・完了など）ごとに、"
             "デモデータで表示します。画面はポータルと同じ部品から作られるため、文言や色の変更がすぐに反映されます。"
