@@ -1,0 +1,243 @@
+"""The one loop every import runs, so that memory does not grow with the file.
+
+1. The file is read as it comes (csvfile.Records: a block at a time, decoded, parsed).
+2. Each batch of rows is checked by the import's own rules and kept, checked and converted,
+   in a staging table: a scratch SQLite database in a temporary folder, deleted afterwards.
+3. The rules across rows (a number twice in the file, rows of one invoice that disagree)
+   are SQL queries on the staging table.
+4. Only when the whole file is right, the staged rows are written in chunks: existing rows
+   looked up per chunk, new ones inserted and changed ones updated with one multi-row
+   statement each. Nothing is written before every row is checked; what the writing itself
+   finds wrong (an invoice number of another customer) raises ImportFailed after it, inside
+   the caller's transaction, which the caller rolls back. A dry run does every check and
+   counts, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mypage.models import Customer
+from mypage.operator import csvfile
+from mypage.operator.csvfile import UTF8, ImportFailed, RowError
+
+BATCH = 2000  # rows checked together (one look-up of their customers)
+CHUNK = 4000  # staged rows written together
+IN_LIMIT = 1000  # values in one SQL IN (...)
+PROGRESS_STEP = 1000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    """What an import did.
+
+    Attributes:
+        kind: "customers", "services" or "invoices".
+        created: Rows added.
+        updated: Rows changed.
+        unchanged: Rows that already matched the file.
+        lines: Invoice lines written (bills only).
+        encoding: The encoding the file was read with.
+        corrected: Issued invoices given a correction (修正) because the file changed them (bills only).
+    """
+
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    lines: int = 0
+    encoding: str = UTF8
+    corrected: int = 0
+
+    def as_dict(self) -> dict[str, int | str]:
+        """The summary for --json (corrected only for bills)."""
+        values = dataclasses.asdict(self)
+        if self.kind != "invoices":
+            values.pop("corrected")
+        return values
+
+
+class Staging:
+    """The checked rows of one import in a scratch SQLite table `staged (line, COLUMNS…)`."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.columns = tuple(columns)
+        self._folder = tempfile.TemporaryDirectory(prefix="mypage-import-")
+        self.db = sqlite3.connect(Path(self._folder.name) / "staging.db", isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-32000", "temp_store=FILE"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute(f"CREATE TABLE staged (line INTEGER PRIMARY KEY, {', '.join(self.columns)})")
+        self.db.execute("BEGIN")
+        self._insert = f"INSERT INTO staged VALUES ({', '.join('?' * (len(self.columns) + 1))})"
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        """Keep checked rows: (line, *COLUMNS)."""
+        self.db.executemany(self._insert, rows)
+
+    def query(self, sql: str, parameters: Sequence = ()) -> sqlite3.Cursor:
+        """Run SQL on the staging database."""
+        return self.db.execute(sql, parameters)
+
+    def chunks(self, order: str = "line", size: int = CHUNK, whole: str | None = None) -> Iterator[list[tuple]]:
+        """The staged rows in order, `size` at a time; with `whole`, a chunk never splits rows of one value of it."""
+        cursor = self.db.execute(f"SELECT * FROM staged ORDER BY {order}")
+        if whole is None:
+            while rows := cursor.fetchmany(size):
+                yield rows
+            return
+        at = self.columns.index(whole) + 1
+        chunk: list[tuple] = []
+        while rows := cursor.fetchmany(size):
+            for row in rows:
+                if len(chunk) >= size and row[at] != chunk[-1][at]:
+                    yield chunk
+                    chunk = []
+                chunk.append(row)
+        if chunk:
+            yield chunk
+
+    def close(self) -> None:
+        """Delete the staging database."""
+        self.db.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Kind(Protocol):
+    """One import's own part: its columns, its row checks, its rules across rows, its writing."""
+
+    columns: Sequence[str]
+    required: Sequence[str]
+    staged: Sequence[str]  # the staging table's columns after line
+
+    def check(self, db: Session, batch: list[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[tuple]:
+        """Check a batch of records, noting errors; one staged tuple (line, *staged) per record, wrong ones too."""
+
+    def across(self, staging: Staging) -> list[RowError]:
+        """The errors of rules across rows, found in the staging table."""
+
+    def write(self, db: Session, staging: Staging, header: list[str], dry_run: bool) -> Summary:
+        """Write the staged rows (or with dry_run only count), raising ImportFailed for conflicts with stored rows."""
+
+
+def run(
+    db: Session,
+    source: csvfile.Source,
+    kind: Kind,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> Summary:
+    """Read, check, stage and write one file (see the module's docstring).
+
+    Args:
+        db: The session; the caller commits, or rolls back when this raises.
+        source: The file's path, or its bytes.
+        kind: The import.
+        encoding: The file's encoding; detected when None.
+        progress: Told (rows checked, about how many rows the file has) every PROGRESS_STEP rows and at the end.
+        dry_run: Check and count, write nothing.
+
+    Returns:
+        The summary, with the encoding the file was read with.
+
+    Raises:
+        ImportFailed: Every wrong value of the file.
+    """
+    db.flush()
+    with csvfile.opened(source) as file, Staging(kind.staged) as staging:
+        total = csvfile.count_rows(file) if progress is not None else 0
+        records = csvfile.Records(file, kind.columns, kind.required, encoding)
+        errors: list[RowError] = []
+        done = 0
+        for batch in _batches(records, BATCH):
+            staging.add(kind.check(db, batch, errors))
+            before, done = done, done + len(batch)
+            for step in range(before // PROGRESS_STEP + 1, done // PROGRESS_STEP + 1):
+                if progress is not None:
+                    progress(step * PROGRESS_STEP, max(total, step * PROGRESS_STEP))
+        if progress is not None and done % PROGRESS_STEP:
+            progress(done, done)
+        errors.extend(records.errors)
+        errors.extend(kind.across(staging))
+        if errors:
+            raise ImportFailed(errors)
+        summary = kind.write(db, staging, records.header or [], dry_run)
+    return dataclasses.replace(summary, encoding=records.codec)
+
+
+def _batches(rows: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def chunked(values: Sequence, size: int = IN_LIMIT) -> Iterator[Sequence]:
+    """The values `size` at a time (for IN (...) and multi-row statements)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class CustomerIds:
+    """Customer numbers to ids, looked up a batch at a time (at most LIMIT kept)."""
+
+    LIMIT = 200_000
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.known: dict[str, int] = {}
+
+    def lookup(self, numbers: Iterable[str]) -> dict[str, int]:
+        """The ids of those numbers that are customers' (the others are missing)."""
+        given = {number for number in numbers if number}
+        if len(self.known) + len(given) > self.LIMIT:
+            self.known.clear()
+        wanted = sorted(given - self.known.keys())
+        table = Customer.__table__
+        for chunk in chunked(wanted):
+            query = sa.select(table.c.customer_number, table.c.id).where(table.c.customer_number.in_(chunk))
+            self.known.update((number, id_) for number, id_ in self.db.execute(query))
+        return self.known
+
+
+def repeated(staging: Staging, key: Sequence[str], where: str) -> Iterator[tuple[int, tuple, int]]:
+    """Rows whose key is on an earlier row too: (line, key values, the earliest line with that key).
+
+    Only rows where the SQL condition `where` holds count; it names the columns as t.NAME.
+    """
+    columns = ", ".join(key)
+    sql = f"""
+        SELECT s.line, {", ".join(f"s.{name}" for name in key)}, f.first FROM staged s
+        JOIN (SELECT {columns}, min(line) AS first FROM staged t WHERE {where}
+              GROUP BY {columns} HAVING count(*) > 1) f ON {" AND ".join(f"s.{name} = f.{name}" for name in key)}
+        WHERE s.line != f.first AND {where.replace("t.", "s.")}
+        ORDER BY s.line"""
+    for row in staging.query(sql):
+        yield row[0], row[1:-1], row[-1]
+
+
+def expire(db: Session, model: type) -> None:
+    """Objects of a model the session holds are reloaded on next use (rows were changed with plain SQL)."""
+    for instance in list(db.identity_map.values()):
+        if isinstance(instance, model):
+            db.expire(instance)
