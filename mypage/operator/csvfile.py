@@ -348,7 +348,14 @@ class Records:
                         RowError(start, "row", f"has {len(record)} values; the header has {len(self.header)}")
                     )
                     continue
-                yield start, {name: nfkc(cell) for name, cell in zip(self.header, record, strict=True)}
+                # NFKC leaves ASCII as it is: only the rest is normalised (most cells of a large file are ASCII).
+                yield (
+                    start,
+                    {
+                        name: cell.strip() if cell.isascii() else nfkc(cell)
+                        for name, cell in zip(self.header, record, strict=True)
+                    },
+                )
         except csv.Error as error:
             self.errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({error})"))
         if self.header is None:

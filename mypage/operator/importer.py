@@ -15,10 +15,12 @@ correction (mypage.operator.corrections). Rows the file does not mention are lef
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -35,6 +37,7 @@ from mypage.operator.importloop import (
     Summary,
     chunked,
     expire,
+    insert_rows,
     repeated,
     run,
 )
@@ -193,8 +196,7 @@ class _Customers:
 # --- bills --------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class _BillRow:
+class _BillRow(NamedTuple):
     line: int
     customer_id: int | None
     customer_number: str
@@ -216,23 +218,32 @@ class _BillRow:
 
     def staged(self) -> tuple:
         """The row as the staging table keeps it (dates as ISO text)."""
-        return tuple(_iso(value) for value in dataclasses.astuple(self))
+        issued, due, paid = self.issued_on, self.due_on, self.paid_on
+        return (
+            *self[:5],
+            issued and issued.isoformat(),
+            due and due.isoformat(),
+            *self[7:9],
+            paid and paid.isoformat(),
+            *self[10:],
+        )
 
     @classmethod
     def unstaged(cls, row: tuple) -> _BillRow:
-        values = list(row)
-        for at in _DATE_AT:
-            if values[at] is not None:
-                values[at] = dt.date.fromisoformat(values[at])
-        return cls(*values)
+        issued, due, paid = row[5], row[6], row[9]
+        return cls._make(
+            (
+                *row[:5],
+                issued and dt.date.fromisoformat(issued),
+                due and dt.date.fromisoformat(due),
+                *row[7:9],
+                paid and dt.date.fromisoformat(paid),
+                *row[10:],
+            )
+        )
 
 
-def _iso(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-_BILL_FIELDS = tuple(field.name for field in dataclasses.fields(_BillRow))
-_DATE_AT = tuple(_BILL_FIELDS.index(name) for name in ("issued_on", "due_on", "paid_on"))
+_BILL_FIELDS = _BillRow._fields
 
 
 class _Row:
@@ -277,6 +288,9 @@ def _text(limit: int) -> Callable[[str], str]:
 
 
 def _date(raw: str) -> dt.date:
+    if len(raw) == 10 and raw[4] == raw[7] == "-" and raw.isascii():
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(raw)  # the usual YYYY-MM-DD, quickly
     match = _DATE.fullmatch(raw)
     try:
         if match is None:
@@ -295,6 +309,8 @@ def _period(raw: str) -> str:
 
 def _integer(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
+        if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+            return int(raw)  # the usual plain number, quickly
         text = raw.replace("\u2212", "-").removesuffix("円")
         if not _INTEGER.fullmatch(text):
             raise ValueError(f"must be a whole number, not {raw!r}")
@@ -307,6 +323,8 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
 
 
 def _tax_rate(raw: str) -> int:
+    if raw == "10" or raw == "8":
+        return int(raw)
     text = raw.removesuffix("%")
     if not text.isdigit() or int(text) not in TAX_RATES:
         raise ValueError(f"must be 10 or 8 (percent), not {raw!r}")
@@ -321,6 +339,10 @@ def _status(raw: str) -> str:
     raise ValueError(f"must be one of {allowed}, not {raw!r}")
 
 
+_TEXT30, _TEXT200 = _text(30), _text(200)
+_QUANTITY, _YEN = _integer(1, 1_000_000), _integer(-MAX_YEN, MAX_YEN)
+
+
 def _bill_row(line: int, record: dict[str, str], known: dict[str, int], errors: list[RowError]) -> _BillRow:
     row = _Row(line, record, errors)
     number = row.customer(known)
@@ -329,16 +351,16 @@ def _bill_row(line: int, record: dict[str, str], known: dict[str, int], errors: 
         customer_id=known.get(number),
         customer_number=number,
         period=row.value("period", _period, ""),
-        invoice_number=row.value("invoice_number", _text(30), ""),
+        invoice_number=row.value("invoice_number", _TEXT30, ""),
         issued_on=row.value("issued_on", _date),
         due_on=row.value("due_on", _date),
-        payment_method=row.value("payment_method", _text(30), ""),
+        payment_method=row.value("payment_method", _TEXT30, ""),
         status=row.value("status", _status, ""),
         paid_on=row.value("paid_on", _date, required=False),
-        description=row.value("description", _text(200), ""),
-        quantity=row.value("quantity", _integer(1, 1_000_000), 0),
-        unit_price=row.value("unit_price", _integer(-MAX_YEN, MAX_YEN), 0),
-        amount=row.value("amount", _integer(-MAX_YEN, MAX_YEN), 0),
+        description=row.value("description", _TEXT200, ""),
+        quantity=row.value("quantity", _QUANTITY, 0),
+        unit_price=row.value("unit_price", _YEN, 0),
+        amount=row.value("amount", _YEN, 0),
         tax_rate=row.value("tax_rate", _tax_rate, 10),
     )
     if checked.issued_on and checked.due_on and checked.due_on < checked.issued_on:
@@ -456,26 +478,37 @@ def _match(
     return invoice or taken
 
 
+_INVOICE_COLUMNS = (
+    "customer_id",
+    "invoice_number",
+    "period",
+    "issued_on",
+    "due_on",
+    "payment_method",
+    "status",
+    "paid_on",
+    "revision",
+    "corrects_id",
+    "correction_note",
+    "paid_method",
+    "mail_pending",
+)
+_LINE_COLUMNS = ("invoice_id", "position", "description", "quantity", "unit_price", "amount", "tax_rate")
+
+
 def _insert(db: Session, new: list[tuple[dict, list[tuple]]]) -> int:
-    """Insert new invoices and their lines as multi-row statements (a large file is mostly new rows)."""
+    """Insert new invoices and their lines as bulk statements (a large file is mostly new rows)."""
     if not new:
         return 0
-    insert = sa.insert(_INVOICES).returning(_INVOICES.c.id, sort_by_parameter_order=True)
-    ids = db.execute(insert, [fields for fields, _ in new]).scalars().all()
-    rows = [
-        {
-            "invoice_id": invoice_id,
-            "position": position,
-            "description": description,
-            "quantity": quantity,
-            "unit_price": unit_price,
-            "amount": amount,
-            "tax_rate": tax_rate,
-        }
-        for invoice_id, (_, items) in zip(ids, new, strict=True)
-        for position, description, quantity, unit_price, amount, tax_rate in items
-    ]
-    db.execute(sa.insert(_LINES), rows)
+    insert_rows(
+        db, _INVOICES, _INVOICE_COLUMNS, [tuple(fields[name] for name in _INVOICE_COLUMNS) for fields, _ in new]
+    )
+    ids: dict[str, int] = {}
+    query = sa.select(_INVOICES.c.invoice_number, _INVOICES.c.id)
+    for chunk in chunked([fields["invoice_number"] for fields, _ in new]):
+        ids.update((number, id_) for number, id_ in db.execute(query.where(_INVOICES.c.invoice_number.in_(chunk))))
+    rows = [(ids[fields["invoice_number"]], *item) for fields, items in new for item in items]
+    insert_rows(db, _LINES, _LINE_COLUMNS, rows)
     return len(rows)
 
 

@@ -236,6 +236,33 @@ def repeated(staging: Staging, key: Sequence[str], where: str) -> Iterator[tuple
         yield row[0], row[1:-1], row[-1]
 
 
+def insert_rows(db: Session, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows at once: PostgreSQL's COPY, else one prepared INSERT run for every row.
+
+    Dates are given as dates; SQLite gets them as the ISO text SQLAlchemy writes.
+    """
+    if not rows:
+        return
+    connection = db.connection()
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    dates = [at for at, name in enumerate(columns) if isinstance(table.c[name].type, sa.Date)]
+    if dates:
+        rows = [
+            tuple(value.isoformat() if at in dates and value is not None else value for at, value in enumerate(row))
+            for row in rows
+        ]
+    marks = (
+        ", ".join("?" * len(columns)) if connection.dialect.paramstyle == "qmark" else ", ".join(["%s"] * len(columns))
+    )
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
 def expire(db: Session, model: type) -> None:
     """Objects of a model the session holds are reloaded on next use (rows were changed with plain SQL)."""
     for instance in list(db.identity_map.values()):

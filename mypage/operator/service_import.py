@@ -17,7 +17,7 @@ from sqlmodel import Session
 from mypage.billing.contract import KINDS
 from mypage.models import Service
 from mypage.operator.csvfile import RowError, Source
-from mypage.operator.importer import MAX_YEN, _date, _integer, _Row, _tax_rate, _text
+from mypage.operator.importer import _YEN, _date, _Row, _tax_rate, _text
 from mypage.operator.importloop import CustomerIds, Progress, Staging, Summary, chunked, expire, repeated, run
 from mypage.security import nfkc
 
@@ -39,6 +39,7 @@ def _kind(raw: str) -> str:
     raise ValueError(f"must be one of {allowed}, not {raw!r}")
 
 
+_TEXT100 = _text(100)
 _FIELDS = ("kind", "plan", "started_on", "ended_on", "monthly_fee", "tax_rate")
 _TABLE = Service.__table__
 
@@ -47,13 +48,13 @@ def _service_row(line: int, record: dict[str, str], known: dict[str, int], error
     """The row as staged: (line, customer_id, customer_number, name, *_FIELDS), dates as ISO text."""
     row = _Row(line, record, errors)
     number = row.customer(known)
-    name = row.value("name", _text(100), "")
+    name = row.value("name", _TEXT100, "")
     values = {
         "kind": row.value("kind", _kind, ""),
-        "plan": row.value("plan", _text(100), "", required=False),
+        "plan": row.value("plan", _TEXT100, "", required=False),
         "started_on": row.value("started_on", _date),
         "ended_on": row.value("ended_on", _date, required=False),
-        "monthly_fee": row.value("monthly_fee", _integer(-MAX_YEN, MAX_YEN), 0),
+        "monthly_fee": row.value("monthly_fee", _YEN, 0),
         "tax_rate": row.value("tax_rate", _tax_rate, 10, required=False),
     }
     started, ended = values["started_on"], values["ended_on"]
