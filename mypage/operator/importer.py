@@ -197,16 +197,18 @@ class _Customers:
 
 
 class _BillRow(NamedTuple):
+    """One checked row of a bills file, as staged: dates as ISO text (YYYY-MM-DD), as they are written."""
+
     line: int
     customer_id: int | None
     customer_number: str
     period: str
     invoice_number: str
-    issued_on: dt.date | None
-    due_on: dt.date | None
+    issued_on: str | None
+    due_on: str | None
     payment_method: str
     status: str
-    paid_on: dt.date | None
+    paid_on: str | None
     description: str
     quantity: int
     unit_price: int
@@ -216,33 +218,20 @@ class _BillRow(NamedTuple):
     def item(self, position: int) -> tuple:
         return position, self.description, self.quantity, self.unit_price, self.amount, self.tax_rate
 
-    def staged(self) -> tuple:
-        """The row as the staging table keeps it (dates as ISO text)."""
-        issued, due, paid = self.issued_on, self.due_on, self.paid_on
-        return (
-            *self[:5],
-            issued and issued.isoformat(),
-            due and due.isoformat(),
-            *self[7:9],
-            paid and paid.isoformat(),
-            *self[10:],
-        )
 
-    @classmethod
-    def unstaged(cls, row: tuple) -> _BillRow:
-        issued, due, paid = row[5], row[6], row[9]
-        return cls._make(
-            (
-                *row[:5],
-                issued and dt.date.fromisoformat(issued),
-                due and dt.date.fromisoformat(due),
-                *row[7:9],
-                paid and dt.date.fromisoformat(paid),
-                *row[10:],
-            )
-        )
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _dated(fields: dict) -> dict:
+    """The invoice's fields with its dates as dates, as a stored invoice has them."""
+    return {
+        name: dt.date.fromisoformat(value) if name in _DATES and isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
+_DATES = ("issued_on", "due_on", "paid_on")
 _BILL_FIELDS = _BillRow._fields
 
 
@@ -300,6 +289,15 @@ def _date(raw: str) -> dt.date:
         raise ValueError(f"must be a date YYYY-MM-DD, not {raw!r}") from None
 
 
+def _iso_date(raw: str) -> str:
+    """A date as ISO text (the usual YYYY-MM-DD is checked and kept as it is)."""
+    if len(raw) == 10 and raw[4] == raw[7] == "-" and raw.isascii():
+        with contextlib.suppress(ValueError):
+            dt.date.fromisoformat(raw)
+            return raw
+    return _date(raw).isoformat()
+
+
 def _period(raw: str) -> str:
     match = _PERIOD.fullmatch(raw)
     if match is None or not 1 <= int(match.group(2)) <= 12:
@@ -352,19 +350,19 @@ def _bill_row(line: int, record: dict[str, str], known: dict[str, int], errors: 
         customer_number=number,
         period=row.value("period", _period, ""),
         invoice_number=row.value("invoice_number", _TEXT30, ""),
-        issued_on=row.value("issued_on", _date),
-        due_on=row.value("due_on", _date),
+        issued_on=row.value("issued_on", _iso_date),
+        due_on=row.value("due_on", _iso_date),
         payment_method=row.value("payment_method", _TEXT30, ""),
         status=row.value("status", _status, ""),
-        paid_on=row.value("paid_on", _date, required=False),
+        paid_on=row.value("paid_on", _iso_date, required=False),
         description=row.value("description", _TEXT200, ""),
         quantity=row.value("quantity", _QUANTITY, 0),
         unit_price=row.value("unit_price", _YEN, 0),
         amount=row.value("amount", _YEN, 0),
         tax_rate=row.value("tax_rate", _tax_rate, 10),
     )
-    if checked.issued_on and checked.due_on and checked.due_on < checked.issued_on:
-        row.error("due_on", f"{checked.due_on.isoformat()} is before issued_on {checked.issued_on.isoformat()}")
+    if checked.issued_on and checked.due_on and checked.due_on < checked.issued_on:  # ISO text sorts as dates do
+        row.error("due_on", f"{checked.due_on} is before issued_on {checked.issued_on}")
     if checked.paid_on and checked.status and checked.status != "paid":
         row.error("paid_on", f"is only given for status paid, not {checked.status}")
     return checked
@@ -496,18 +494,16 @@ _INVOICE_COLUMNS = (
 _LINE_COLUMNS = ("invoice_id", "position", "description", "quantity", "unit_price", "amount", "tax_rate")
 
 
-def _insert(db: Session, new: list[tuple[dict, list[tuple]]]) -> int:
-    """Insert new invoices and their lines as bulk statements (a large file is mostly new rows)."""
+def _insert(db: Session, new: list[tuple[tuple, list[tuple]]]) -> int:
+    """Insert new invoices (values in _INVOICE_COLUMNS' order) and their lines as bulk statements."""
     if not new:
         return 0
-    insert_rows(
-        db, _INVOICES, _INVOICE_COLUMNS, [tuple(fields[name] for name in _INVOICE_COLUMNS) for fields, _ in new]
-    )
+    insert_rows(db, _INVOICES, _INVOICE_COLUMNS, [values for values, _ in new])
     ids: dict[str, int] = {}
     query = sa.select(_INVOICES.c.invoice_number, _INVOICES.c.id)
-    for chunk in chunked([fields["invoice_number"] for fields, _ in new]):
+    for chunk in chunked([values[1] for values, _ in new]):
         ids.update((number, id_) for number, id_ in db.execute(query.where(_INVOICES.c.invoice_number.in_(chunk))))
-    rows = [(ids[fields["invoice_number"]], *item) for fields, items in new for item in items]
+    rows = [(ids[values[1]], *item) for values, items in new for item in items]
     insert_rows(db, _LINES, _LINE_COLUMNS, rows)
     return len(rows)
 
@@ -578,7 +574,7 @@ class _Bills:
     def check(self, db: Session, batch: list[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[tuple]:
         self.customers = self.customers or CustomerIds(db)
         known = self.customers.lookup(record["customer_number"] for _, record in batch)
-        return [_bill_row(line, record, known, errors).staged() for line, record in batch]
+        return [_bill_row(line, record, known, errors) for line, record in batch]
 
     def across(self, staging: Staging) -> list[RowError]:
         staging.query("CREATE INDEX staged_invoice ON staged (invoice_number, line)")
@@ -591,7 +587,7 @@ class _Bills:
         for rows in staging.chunks(order="customer_id, line", whole="customer_id"):
             invoices: dict[str, list[_BillRow]] = {}
             for row in rows:
-                bill = _BillRow.unstaged(row)
+                bill = _BillRow._make(row)
                 invoices.setdefault(bill.invoice_number, []).append(bill)
             new = self._chunk(db, invoices, "paid_on" in header, counts, errors, taken, write=not (dry_run or errors))
             if not (dry_run or errors):
@@ -614,7 +610,7 @@ class _Bills:
         errors: list[RowError],
         taken: _Taken,
         write: bool,
-    ) -> list[tuple[dict, list[tuple]]]:
+    ) -> list[tuple[tuple, list[tuple]]]:
         """Match one chunk's invoices with the stored ones; update payments in place; the new invoices and lines."""
         stored = _existing_invoices(db, list(invoices), sorted({g[0].customer_id for g in invoices.values()}))
         newest = corrections.heads(stored)
@@ -637,7 +633,7 @@ class _Bills:
                 )
             matches[number] = invoice
         old_lines = _existing_lines(db, [i.id for i in matches.values() if i is not None])
-        new: list[tuple[dict, list[tuple]]] = []
+        new: list[tuple[tuple, list[tuple]]] = []
         payments: dict[tuple[str, ...], list[dict]] = {}
         for number, group in invoices.items():
             first, invoice = group[0], matches[number]
@@ -658,17 +654,11 @@ class _Bills:
                 fields.pop("paid_on", None)
             items = [bill.item(position) for position, bill in enumerate(group, start=1)]
             if invoice is None:
-                fields.setdefault("paid_on", None)
                 # mail_pending: its ご請求額確定のお知らせ goes out after the commit (mypage.billing.billmail).
-                new.append(
-                    (
-                        {**fields, "revision": 0, "corrects_id": None, "correction_note": "", "paid_method": ""}
-                        | {"mail_pending": True},
-                        items,
-                    )
-                )
+                new.append(((*(fields.get(name) for name in _INVOICE_COLUMNS[:8]), 0, None, "", "", True), items))
                 counts.created += 1
                 continue
+            fields = _dated(fields)
             old = old_lines.get(invoice.id, [])
             # The file may keep calling a corrected invoice by its first number.
             if by_number.get(number) is invoice:
@@ -694,7 +684,8 @@ class _Bills:
             fields.setdefault("status", invoice.status)
             fields.setdefault("paid_on", invoice.paid_on)
             correction = {"revision": revision, "corrects_id": invoice.id, "correction_note": what_changed}
-            new.append(({**fields, **correction, "paid_method": invoice.paid_method, "mail_pending": False}, items))
+            values = {**fields, **correction, "paid_method": invoice.paid_method, "mail_pending": False}
+            new.append((tuple(_iso(values[name]) for name in _INVOICE_COLUMNS), items))
             counts.corrected += 1
         if write:
             for names, values in payments.items():

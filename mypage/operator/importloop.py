@@ -239,7 +239,7 @@ def repeated(staging: Staging, key: Sequence[str], where: str) -> Iterator[tuple
 def insert_rows(db: Session, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert many rows at once: PostgreSQL's COPY, else one prepared INSERT run for every row.
 
-    Dates are given as dates; SQLite gets them as the ISO text SQLAlchemy writes.
+    Dates are given as ISO text (YYYY-MM-DD), as SQLAlchemy writes them to SQLite and PostgreSQL reads them.
     """
     if not rows:
         return
@@ -251,12 +251,6 @@ def insert_rows(db: Session, table: sa.Table, columns: Sequence[str], rows: list
                 for row in rows:
                     copy.write_row(row)
         return
-    dates = [at for at, name in enumerate(columns) if isinstance(table.c[name].type, sa.Date)]
-    if dates:
-        rows = [
-            tuple(value.isoformat() if at in dates and value is not None else value for at, value in enumerate(row))
-            for row in rows
-        ]
     marks = (
         ", ".join("?" * len(columns)) if connection.dialect.paramstyle == "qmark" else ", ".join(["%s"] * len(columns))
     )
