@@ -292,8 +292,11 @@ def _date(raw: str) -> dt.date:
 def _iso_date(raw: str) -> str:
     """A date as ISO text (the usual YYYY-MM-DD is checked and kept as it is)."""
     if len(raw) == 10 and raw[4] == raw[7] == "-" and raw.isascii():
-        with contextlib.suppress(ValueError):
+        try:
             dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
             return raw
     return _date(raw).isoformat()
 
