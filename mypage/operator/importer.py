@@ -31,7 +31,7 @@ from mypage.operator import corrections
 from mypage.operator.csvfile import ImportFailed, RowError, Source
 from mypage.operator.customers import CustomerInput, check
 from mypage.operator.importloop import (
-    CustomerIds,
+    OfCustomers,
     Progress,
     Staging,
     Summary,
@@ -40,6 +40,7 @@ from mypage.operator.importloop import (
     insert_rows,
     repeated,
     run,
+    upsert,
 )
 
 __all__ = [
@@ -160,37 +161,18 @@ class _Customers:
         given = [name for name in CUSTOMER_COLUMNS[1:] if name in header]
         at = [self.staged.index(name) + 1 for name in given]
         table = Customer.__table__
-        update = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("_id"))
-            .values({name: sa.bindparam(f"_{name}") for name in given})
-        )
-        created = updated = unchanged = 0
-        for rows in staging.chunks():
-            wanted = {row[1]: {name: row[i] for name, i in zip(given, at, strict=True)} for row in rows}
+        query = sa.select(table.c.id, table.c.customer_number, *(table.c[name] for name in given))
+
+        def pairs(rows: list[tuple]):
             stored = {}
-            for numbers in chunked(list(wanted)):
-                query = sa.select(table.c.id, table.c.customer_number, *(table.c[name] for name in given))
-                stored.update(
-                    (r.customer_number, r) for r in db.execute(query.where(table.c.customer_number.in_(numbers)))
-                )
-            new, changed = [], []
-            for number, values in wanted.items():
-                customer = stored.get(number)
-                if customer is None:
-                    new.append({"customer_number": number, "created_at": self.now, **values})
-                elif any(getattr(customer, name) != value for name, value in values.items()):
-                    changed.append({"_id": customer.id, **{f"_{name}": value for name, value in values.items()}})
-                else:
-                    unchanged += 1
-            created, updated = created + len(new), updated + len(changed)
-            if not dry_run:
-                if new:
-                    db.execute(sa.insert(table), new)
-                if changed:
-                    db.execute(update, changed)
-        expire(db, Customer)
-        return Summary("customers", created, updated, unchanged)
+            for numbers in chunked([row[1] for row in rows]):
+                found = db.execute(query.where(table.c.customer_number.in_(numbers)))
+                stored.update((customer.customer_number, customer) for customer in found)
+            for row in rows:
+                values = {name: row[i] for name, i in zip(given, at, strict=True)}
+                yield stored.get(row[1]), {"customer_number": row[1], "created_at": self.now, **values}
+
+        return Summary("customers", *upsert(db, staging, Customer, given, pairs, dry_run))
 
 
 # --- bills --------------------------------------------------------------------------------------
@@ -567,17 +549,10 @@ class _Counts:
     lines: int = 0
 
 
-class _Bills:
+class _Bills(OfCustomers):
     columns, required = BILL_COLUMNS, BILL_REQUIRED
     staged = _BILL_FIELDS[1:]
-
-    def __init__(self) -> None:
-        self.customers: CustomerIds | None = None
-
-    def check(self, db: Session, batch: list[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[tuple]:
-        self.customers = self.customers or CustomerIds(db)
-        known = self.customers.lookup(record["customer_number"] for _, record in batch)
-        return [_bill_row(line, record, known, errors) for line, record in batch]
+    row = staticmethod(_bill_row)
 
     def across(self, staging: Staging) -> list[RowError]:
         staging.query("CREATE INDEX staged_invoice ON staged (invoice_number, line)")

@@ -220,6 +220,24 @@ class CustomerIds:
         return self.known
 
 
+class OfCustomers:
+    """The part of an import whose rows name known customers: `row(line, record, known, errors)` checks one.
+
+    The customers' ids are looked up a batch of rows at a time (`known`: number → id).
+    """
+
+    row: Callable[[int, dict[str, str], dict[str, int], list[RowError]], tuple]
+
+    def __init__(self) -> None:
+        self.customers: CustomerIds | None = None
+
+    def check(self, db: Session, batch: list[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[tuple]:
+        """Check a batch of records; one staged tuple per record."""
+        self.customers = self.customers or CustomerIds(db)
+        known = self.customers.lookup(record["customer_number"] for _, record in batch)
+        return [self.row(line, record, known, errors) for line, record in batch]
+
+
 def repeated(staging: Staging, key: Sequence[str], where: str) -> Iterator[tuple[int, tuple, int]]:
     """Rows whose key is on an earlier row too: (line, key values, the earliest line with that key).
 
@@ -234,6 +252,49 @@ def repeated(staging: Staging, key: Sequence[str], where: str) -> Iterator[tuple
         ORDER BY s.line"""
     for row in staging.query(sql):
         yield row[0], row[1:-1], row[-1]
+
+
+def upsert(
+    db: Session,
+    staging: Staging,
+    model: type,
+    given: Sequence[str],
+    pairs: Callable[[list[tuple]], Iterable[tuple[sa.Row | None, dict]]],
+    dry_run: bool,
+) -> tuple[int, int, int]:
+    """Write the staged rows a chunk at a time: new ones inserted, changed ones updated.
+
+    Args:
+        db: The session.
+        staging: The checked rows.
+        model: The table's model.
+        given: The columns the file has: a stored row is updated when one of them differs.
+        pairs: For a chunk of staged rows, each row's stored row (None when new) and its values.
+        dry_run: Count only.
+
+    Returns:
+        How many rows were created, updated and already up to date.
+    """
+    table = model.__table__
+    update = sa.update(table).where(table.c.id == sa.bindparam("_id")).values({n: sa.bindparam(f"_{n}") for n in given})
+    created = updated = unchanged = 0
+    for rows in staging.chunks():
+        new, changed = [], []
+        for stored, values in pairs(rows):
+            if stored is None:
+                new.append(values)
+            elif any(getattr(stored, name) != values[name] for name in given):
+                changed.append({"_id": stored.id, **{f"_{name}": values[name] for name in given}})
+            else:
+                unchanged += 1
+        created, updated = created + len(new), updated + len(changed)
+        if not dry_run:
+            if new:
+                db.execute(sa.insert(table), new)
+            if changed:
+                db.execute(update, changed)
+    expire(db, model)
+    return created, updated, unchanged
 
 
 def insert_rows(db: Session, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:

@@ -18,7 +18,7 @@ from mypage.billing.contract import KINDS
 from mypage.models import Service
 from mypage.operator.csvfile import RowError, Source
 from mypage.operator.importer import _YEN, _date, _Row, _tax_rate, _text
-from mypage.operator.importloop import CustomerIds, Progress, Staging, Summary, chunked, expire, repeated, run
+from mypage.operator.importloop import OfCustomers, Progress, Staging, Summary, chunked, repeated, run, upsert
 from mypage.security import nfkc
 
 SERVICE_REQUIRED = ("customer_number", "kind", "name", "started_on", "monthly_fee")
@@ -94,17 +94,10 @@ def import_services(
     return run(db, data, _Services(), encoding, progress, dry_run)
 
 
-class _Services:
+class _Services(OfCustomers):
     columns, required = SERVICE_COLUMNS, SERVICE_REQUIRED
     staged = ("customer_id", "customer_number", "name", *_FIELDS)
-
-    def __init__(self) -> None:
-        self.customers: CustomerIds | None = None
-
-    def check(self, db: Session, batch: list[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[tuple]:
-        self.customers = self.customers or CustomerIds(db)
-        known = self.customers.lookup(record["customer_number"] for _, record in batch)
-        return [_service_row(line, record, known, errors) for line, record in batch]
+    row = staticmethod(_service_row)
 
     def across(self, staging: Staging) -> list[RowError]:
         return [
@@ -115,35 +108,17 @@ class _Services:
     def write(self, db: Session, staging: Staging, header: list[str], dry_run: bool) -> Summary:
         # A column the file leaves out keeps its stored value.
         given = [field for field in _FIELDS if field in header]
-        update = (
-            sa.update(_TABLE)
-            .where(_TABLE.c.id == sa.bindparam("_id"))
-            .values({field: sa.bindparam(f"_{field}") for field in given})
-        )
-        created = updated = unchanged = 0
-        for rows in staging.chunks():
+
+        def pairs(rows: list[tuple]):
             stored: dict[tuple[int, str], sa.Row] = {}
             for ids in chunked(sorted({row[1] for row in rows})):
                 for service in db.execute(sa.select(_TABLE).where(_TABLE.c.customer_id.in_(ids)).order_by(_TABLE.c.id)):
                     # NFKC, as the file's values are: a name stored before imports may be full-width.
                     stored.setdefault((service.customer_id, nfkc(service.name)), service)
-            new, changed = [], []
             for _, customer_id, _, name, *staged in rows:
                 values = dict(zip(_FIELDS, staged, strict=True))
                 for field in ("started_on", "ended_on"):
                     values[field] = values[field] and dt.date.fromisoformat(values[field])
-                service = stored.get((customer_id, name))
-                if service is None:
-                    new.append({"customer_id": customer_id, "name": name, **values})
-                elif any(getattr(service, field) != values[field] for field in given):
-                    changed.append({"_id": service.id, **{f"_{field}": values[field] for field in given}})
-                else:
-                    unchanged += 1
-            created, updated = created + len(new), updated + len(changed)
-            if not dry_run:
-                if new:
-                    db.execute(sa.insert(_TABLE), new)
-                if changed:
-                    db.execute(update, changed)
-        expire(db, Service)
-        return Summary("services", created, updated, unchanged)
+                yield stored.get((customer_id, name)), {"customer_id": customer_id, "name": name, **values}
+
+        return Summary("services", *upsert(db, staging, Service, given, pairs, dry_run))
