@@ -181,7 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=CUSTOMERS, help="customers (default %(default)s)")
     parser.add_argument("--months", type=int, default=MONTHS, help="monthly bills per customer (default %(default)s)")
     parser.add_argument("--letters", type=int, default=LETTERS, help="letters in one PDF (default %(default)s)")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="no imports into SQLite")
+    parser.add_argument("--no-postgres", action="store_true", help="no imports into PostgreSQL")
+    parser.add_argument("--no-pdf", action="store_true", help="no letters, no invoice PDF")
+    parser.add_argument("--files", type=Path, help="a folder whose customers, services and bills.csv to import")
     # `python -m bench bench_import` passes the benchmark's name: ignore what is not an option.
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _stop_cleanly)
@@ -194,11 +197,15 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="mypage-bench-") as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
-        paths = write_files(folder, args.size, args.months)
+        if args.files:
+            paths = {kind: args.files / f"{kind}.csv" for kind in ("customers", "services", "bills")}
+        else:
+            paths = write_files(folder, args.size, args.months)
         sizes = ", ".join(f"{kind} {path.stat().st_size / 1e6:.0f} MB" for kind, path in paths.items())
         print(f"files written in {time.perf_counter() - start:.1f} s ({sizes})", flush=True)
-        print("SQLite:", flush=True)
-        import_all(f"sqlite:///{folder / 'bench.db'}", paths)
+        if not args.no_sqlite:
+            print("SQLite:", flush=True)
+            import_all(f"sqlite:///{folder / 'bench.db'}", paths)
         if not args.no_postgres:
             try:
                 with postgres() as url:
@@ -206,15 +213,21 @@ def main(argv: list[str] | None = None) -> None:
                     import_all(url, paths)
             except Exception as error:  # noqa: BLE001 - a benchmark reports what it could not run
                 print(f"PostgreSQL: not run ({error})")
+    if not args.no_pdf:
+        pdfs(args.letters)
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def pdfs(count: int) -> None:
+    """The letters' and the invoice's figures."""
     env = {**os.environ, "MYPAGE_ENV": "development"}
-    seconds, peak, out = measured([sys.executable, "-c", LETTERS_SCRIPT, str(args.letters)], env)
+    seconds, peak, out = measured([sys.executable, "-c", LETTERS_SCRIPT, str(count)], env)
     pdf_seconds, size = out.split()
-    print(f"{args.letters:,} letters: {float(pdf_seconds):.1f} s, {int(size) / 1e6:.1f} MB PDF, peak {peak:.0f} MB")
+    print(f"{count:,} letters: {float(pdf_seconds):.1f} s, {int(size) / 1e6:.1f} MB PDF, peak {peak:.0f} MB")
     for kind, label in (("cid", "CID font, not embedded"), ("ttf", "embedded TrueType font")):
         _, _, out = measured([sys.executable, "-c", INVOICE_SCRIPT, kind], env)
         median, size = out.split()
         print(f"invoice PDF, {label}: {float(median) * 1000:.1f} ms, {int(size):,} bytes")
-    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
