@@ -160,6 +160,10 @@ def run(
         ImportFailed: Every wrong value of the file.
     """
     db.flush()
+    if db.get_bind().dialect.name == "postgresql":
+        # The look-ups (IN lists) run thousands of times while their tables grow from nothing: a plan
+        # cached while a table was small (a sequential scan) would make each one read the whole table.
+        db.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     with csvfile.opened(source) as file, Staging(kind.staged) as staging:
         total = csvfile.count_rows(file) if progress is not None else 0
         records = csvfile.Records(file, kind.columns, kind.required, encoding)
