@@ -88,8 +88,9 @@ class Staging:
         """Run SQL on the staging database."""
         return self.db.execute(sql, parameters)
 
-    def chunks(self, order: str = "line", size: int = CHUNK, whole: str | None = None) -> Iterator[list[tuple]]:
-        """The staged rows in order, `size` at a time; with `whole`, a chunk never splits rows of one value of it."""
+    def chunks(self, order: str = "line", whole: str | None = None) -> Iterator[list[tuple]]:
+        """The staged rows in order, CHUNK at a time; with `whole`, a chunk never splits rows of one value of it."""
+        size = CHUNK
         cursor = self.db.execute(f"SELECT * FROM staged ORDER BY {order}")
         if whole is None:
             while rows := cursor.fetchmany(size):
