@@ -34,7 +34,7 @@ from reportlab.platypus import (
 
 from mypage.billing.statements import REDUCED_RATE, Addressee, Statement, addressee, period_range, yen
 from mypage.jptime import format_date
-from mypage.pdftext import FONT, register
+from mypage.pdftext import FONT, printable, register
 from mypage.settings import Branding, get_settings
 
 WIDTH, HEIGHT = A4
@@ -68,7 +68,7 @@ class _Writer:
             "right": self.canvas.drawRightString,
             "center": self.canvas.drawCentredString,
         }[align]
-        draw(x, self.y if y is None else y, text)
+        draw(x, self.y if y is None else y, printable(text))
 
     def rule(self, width: float = 0.5, right: float = WIDTH - MARGIN, below: float | None = None) -> None:
         """A line 5 pt under a baseline: the current one, or `below` if given."""
@@ -132,7 +132,7 @@ def _head(w: _Writer, item: Statement, recipient: str, brand: Branding) -> None:
 
 def _paragraph(text: str, size: float = 9, align: int = TA_LEFT) -> Paragraph:
     style = ParagraphStyle("cell", fontName=FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK", alignment=align)
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(printable(text)), style)
 
 
 _TABLE_STYLE = [

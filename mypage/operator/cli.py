@@ -267,16 +267,16 @@ def _import(kind: str, path: Path, encoding: str | None, as_json: bool, dry_run:
     from mypage.operator import importer
     from mypage.operator.service_import import import_services
 
-    data = path.read_bytes()
     bar = _ProgressBar()
     try:
         with db.session() as session, bar:
+            # The file is read as a stream (mypage.operator.importloop), not loaded whole.
             if kind == "customers":
-                summary = importer.import_customers(session, data, utcnow(), encoding, progress=bar)
+                summary = importer.import_customers(session, path, utcnow(), encoding, progress=bar, dry_run=dry_run)
             elif kind == "services":
-                summary = import_services(session, data, encoding, progress=bar)
+                summary = import_services(session, path, encoding, progress=bar, dry_run=dry_run)
             else:
-                summary = importer.import_bills(session, data, encoding, progress=bar)
+                summary = importer.import_bills(session, path, encoding, progress=bar, dry_run=dry_run)
             if dry_run:
                 session.rollback()
     except importer.ImportFailed as error:

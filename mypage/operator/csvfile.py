@@ -6,11 +6,15 @@ Errors are collected, not raised one by one: ImportFailed carries every
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import dataclasses
 import io
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 from mypage.security import nfkc
 
@@ -35,7 +39,6 @@ ENCODINGS = {
     "jis": ISO2022_JP,
 }
 NAMES = {UTF8: "UTF-8", CP932: "Shift_JIS (CP932)", EUC_JP: "EUC-JP", ISO2022_JP: "ISO-2022-JP"}
-# ISO-2022-JP as mailers write it, then with JIS X 0213 (which holds ① and 髙).
 _ISO2022_CODECS = ("iso2022_jp_ext", "iso2022_jp_2004")
 _ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(Q", b"\x1b$(O", b"\x1b$(P")
 
@@ -82,6 +85,8 @@ class RowError:
     line: int
     field: str
     message: str
+    # Among one line's errors: 0 for those found before the row's own checks (a repeated number), else 1.
+    rank: int = dataclasses.field(default=1, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"line {self.line}, {self.field}: {self.message}"
@@ -95,18 +100,167 @@ class ImportFailed(ValueError):
     """
 
     def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = sorted(errors, key=lambda error: error.line)  # stable: a row's own order stays
+        self.errors = sorted(errors, key=lambda error: (error.line, error.rank))  # stable: a row's own order stays
         super().__init__("\n".join(str(error) for error in self.errors))
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The file's text, and the codec that read it.
+# The file is read a block at a time; the encoding is told from its first SNIFF bytes of text
+# that are not plain ASCII (plain ASCII reads the same in every one of them).
+BLOCK = 1 << 20
+SNIFF = 1 << 20
+Source = bytes | str | os.PathLike
+
+
+@contextlib.contextmanager
+def opened(source: Source) -> Iterator[BinaryIO]:
+    """The bytes of an import as a binary file: a file's path, or the bytes themselves."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield io.BytesIO(source)
+    else:
+        with open(source, "rb") as file:
+            yield file
+
+
+def blocks(file: BinaryIO) -> Iterator[bytes]:
+    """The file's bytes in blocks that end at a line feed.
+
+    No character of UTF-8, CP932, EUC-JP or ISO-2022-JP contains the byte 0x0A, so a block
+    never splits one, nor a CR LF pair.
+    """
+    rest = b""
+    while data := file.read(BLOCK):
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if cut:
+            yield data[:cut]
+    if rest:
+        yield rest
+
+
+def count_rows(file: BinaryIO) -> int:
+    """About how many records follow the header (its lines less one), for a progress bar; rewinds the file."""
+    lines = ends_open = 0
+    for block in blocks(file):
+        lines += block.count(b"\n")
+        ends_open = not block.endswith(b"\n")
+    file.seek(0)
+    return max(lines + ends_open - 1, 0)
+
+
+class TextStream:
+    """The text of a file, decoded block by block as it is read (memory does not grow with the file).
 
     Detection never guesses between readings that both look like Japanese: a BOM or valid
-    UTF-8 is UTF-8; 7-bit text with JIS escape sequences is ISO-2022-JP; otherwise the file
+    UTF-8 is UTF-8; 7-bit text with JIS escape sequences is ISO-2022-JP; otherwise the text
     is tried as Shift_JIS (CP932) and as EUC-JP, a reading that mixes half-width katakana
     into full-width text (what EUC-JP read as CP932 looks like) is dropped, and when both
-    readings remain the file is refused and --encoding asked for.
+    readings remain the file is refused and --encoding asked for. The encoding is told from
+    the first megabyte (SNIFF) of text beyond plain ASCII; a byte further on that the encoding
+    cannot read stops the import with its line, never a misreading.
+
+    Iterating gives the text's lines with their line ends (CR LF, LF or CR, as csv wants them).
+
+    Attributes:
+        codec: "utf-8", "cp932", "euc_jp" or "iso2022_jp": the encoding given, else the one
+            detected (known once the text beyond ASCII is reached; UTF-8 for a file of plain ASCII).
+    """
+
+    def __init__(self, file: BinaryIO, encoding: str | None = None) -> None:
+        self.file = file
+        self.given = encoding is not None
+        self.codec: str | None = ENCODINGS[encoding.lower()] if encoding is not None else None
+        self._lines = 0  # line feeds before the block being read
+
+    def __iter__(self) -> Iterator[str]:
+        parts = blocks(self.file)
+        decoder = None
+        for block in parts:
+            if decoder is None and self.codec is None and block.isascii() and b"\x1b" not in block:
+                yield from self._lines_of(block.decode("ascii"), block)
+                continue
+            if decoder is None:
+                window = [block]
+                if self.codec is None:
+                    size = len(block)
+                    for more in parts if size < SNIFF else ():
+                        window.append(more)
+                        size += len(more)
+                        if size >= SNIFF:
+                            break
+                decoder = self._decoder(b"".join(window))
+            else:
+                window = [block]
+            for part in window:
+                try:
+                    text = decoder.decode(part)
+                except UnicodeDecodeError as error:
+                    raise self._unreadable(part, error.start, [self.codec]) from None
+                yield from self._lines_of(text, part)
+        if self.codec is None:
+            self.codec = UTF8
+
+    def _lines_of(self, text: str, block: bytes) -> Iterator[str]:
+        yield from io.StringIO(text, newline="")
+        self._lines += block.count(b"\n")
+
+    def _decoder(self, window: bytes):
+        """The decoder of the file's encoding, detected from a window of its text when not given."""
+        at_start = self._lines == 0
+        if self.codec is None:
+            self.codec = self._detect(window, at_start)
+        name = self.codec
+        if name == UTF8:
+            name = "utf-8-sig" if at_start else "utf-8"
+        elif name == ISO2022_JP:
+            # ISO-2022-JP as mailers write it, else with JIS X 0213 (which holds ① and 髙).
+            name = next((variant for variant in _ISO2022_CODECS[:-1] if _reads(window, variant)), _ISO2022_CODECS[-1])
+        return codecs.getincrementaldecoder(name)()
+
+    def _detect(self, window: bytes, at_start: bool) -> str:
+        if at_start and window.startswith(BOM):
+            return UTF8
+        if max(window) < 0x80 and any(escape in window for escape in _ESCAPES):
+            return ISO2022_JP
+        candidates = [UTF8, CP932, EUC_JP]
+        readings: dict[str, str] = {}
+        furthest = 0
+        for codec in candidates:
+            try:
+                readings[codec] = window.decode(codec)
+            except UnicodeDecodeError as error:
+                # The encoding that reads furthest is most likely the file's: point at its first bad byte.
+                furthest = max(furthest, error.start)
+                continue
+            if codec == UTF8:
+                return codec
+        if not readings:
+            raise self._unreadable(window, furthest, candidates)
+        if len(readings) > 1:
+            scores = {codec: _misread_score(text) for codec, text in readings.items()}
+            best = min(scores.values())
+            if list(scores.values()).count(best) > 1:
+                raise ImportFailed([_ambiguous(readings, self._lines)])
+            readings = {codec: text for codec, text in readings.items() if scores[codec] == best}
+        return next(iter(readings))
+
+    def _unreadable(self, data: bytes, position: int, tried: Sequence[str]) -> ImportFailed:
+        line = self._lines + data[:position].count(b"\n") + 1
+        names = " or ".join(NAMES[codec] for codec in tried)
+        hint = "" if self.given else "; give --encoding if it is another one"
+        return ImportFailed([RowError(line, "encoding", f"the file cannot be read as {names}{hint}")])
+
+
+def _reads(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The whole text of a file's bytes, and the codec that read it (see TextStream).
 
     Args:
         data: The file's bytes.
@@ -119,51 +273,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         ImportFailed: The bytes are not text in that encoding (names the line of the first byte
             that cannot be read), or it cannot be told which Japanese encoding they are in.
     """
-    if encoding is not None:
-        candidates = [ENCODINGS[encoding.lower()]]
-    elif data.startswith(BOM):
-        candidates = [UTF8]
-    elif b"\x1b" in data and max(data) < 0x80 and any(escape in data for escape in _ESCAPES):
-        candidates = [ISO2022_JP]
-    else:
-        candidates = [UTF8, CP932, EUC_JP]
-    readings: dict[str, str] = {}
-    furthest = 0
-    for codec in candidates:
-        try:
-            readings[codec] = _read(data, codec)
-        except UnicodeDecodeError as error:
-            # The encoding that reads furthest is most likely the file's: point at its first bad byte.
-            furthest = max(furthest, error.start)
-            continue
-        if codec == UTF8 or encoding is not None:
-            return readings[codec], codec
-    if encoding is None and len(readings) > 1:
-        scores = {codec: _misread_score(text) for codec, text in readings.items()}
-        best = min(scores.values())
-        if list(scores.values()).count(best) > 1:
-            raise ImportFailed([_ambiguous(readings)])
-        readings = {codec: text for codec, text in readings.items() if scores[codec] == best}
-    if readings:
-        codec, text = next(iter(readings.items()))
-        return text, codec
-    line = data[:furthest].count(b"\n") + 1
-    tried = " or ".join(NAMES[c] for c in candidates)
-    hint = "" if encoding else "; give --encoding if it is another one"
-    raise ImportFailed([RowError(line, "encoding", f"the file cannot be read as {tried}{hint}")])
-
-
-def _read(data: bytes, codec: str) -> str:
-    if codec == UTF8:
-        return data.decode("utf-8-sig")
-    if codec != ISO2022_JP:
-        return data.decode(codec)
-    for variant in _ISO2022_CODECS[:-1]:
-        try:
-            return data.decode(variant)
-        except UnicodeDecodeError:
-            pass
-    return data.decode(_ISO2022_CODECS[-1])
+    stream = TextStream(io.BytesIO(data), encoding)
+    text = "".join(stream)
+    return text, stream.codec
 
 
 # Half-width katakana next to full-width text, or half-width punctuation (｡｢｣､･) inside a word:
@@ -179,7 +291,7 @@ def _misread_score(text: str) -> int:
     return sum(10 if match.group().isprintable() is False else 1 for match in _MISREAD.finditer(text))
 
 
-def _ambiguous(readings: dict[str, str]) -> RowError:
+def _ambiguous(readings: dict[str, str], lines_before: int = 0) -> RowError:
     """Refuse to guess, showing the first line that reads differently, so the operator can tell which is right."""
     lines = {codec: text.splitlines() for codec, text in readings.items()}
     first = next(
@@ -188,56 +300,67 @@ def _ambiguous(readings: dict[str, str]) -> RowError:
     )
     shown = " or ".join(f"{lines[codec][first - 1][:40]!r} in {NAMES[codec]}" for codec in readings)
     return RowError(
-        first,
+        lines_before + first,
         "encoding",
         f"the file reads as Japanese in two encodings ({shown}); give --encoding shift_jis or --encoding euc-jp",
     )
 
 
-def records(text: str, columns: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """The records of a CSV text as dicts keyed by column, each with the line it starts on.
+class Records:
+    """The records of a CSV file as they are read: (line it starts on, {column: NFKC-normalised value}).
 
-    Args:
-        text: The decoded file.
-        columns: The column names the file may have.
-        required: Those it must have.
+    Blank records are skipped. A wrong header raises ImportFailed at once; a record with the wrong
+    number of values, or CSV that cannot be parsed (which ends the reading), is noted in `errors`.
+    An empty file raises ImportFailed once read.
 
-    Returns:
-        (line number, {column: NFKC-normalised value}) per record, blank ones skipped.
-
-    Raises:
-        ImportFailed: The header is wrong, a record has the wrong number of values,
-            or the CSV cannot be parsed; every such error.
+    Attributes:
+        header: The column names (Japanese ones as their English names), once the header is read.
+        errors: The records' errors of form, in file order.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[RowError] = []
-    header: list[str] | None = None
-    previous_end = 0
-    found = []
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = [_column(cell) for cell in record]
-                errors.extend(_header_errors(start, header, columns, required))
-                if errors:
-                    raise ImportFailed(errors)
-                continue
-            if len(record) != len(header):
-                errors.append(RowError(start, "row", f"has {len(record)} values; the header has {len(header)}"))
-                continue
-            found.append((start, {name: nfkc(cell) for name, cell in zip(header, record, strict=True)}))
-    except csv.Error as error:
-        errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({error})"))
-    if header is None:
-        errors.append(
-            RowError(1, "header", f"the file is empty; the first row must name the columns: {', '.join(required)}")
-        )
-    if errors:
-        raise ImportFailed(errors)
-    return found
+
+    def __init__(self, file: BinaryIO, columns: Sequence[str], required: Sequence[str], encoding: str | None = None):
+        self.text = TextStream(file, encoding)
+        self.columns, self.required = columns, required
+        self.header: list[str] | None = None
+        self.errors: list[RowError] = []
+
+    @property
+    def codec(self) -> str:
+        """The encoding the file is read with (UTF-8 until text beyond ASCII says otherwise)."""
+        return self.text.codec or UTF8
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        reader = csv.reader(self.text, strict=True)
+        previous_end = 0
+        try:
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                if self.header is None:
+                    self.header = [_column(cell) for cell in record]
+                    errors = _header_errors(start, self.header, self.columns, self.required)
+                    if errors:
+                        raise ImportFailed(errors)
+                    continue
+                if len(record) != len(self.header):
+                    self.errors.append(
+                        RowError(start, "row", f"has {len(record)} values; the header has {len(self.header)}")
+                    )
+                    continue
+                # NFKC leaves ASCII as it is: only the rest is normalised (most cells of a large file are ASCII).
+                yield (
+                    start,
+                    {
+                        name: cell.strip() if cell.isascii() else nfkc(cell)
+                        for name, cell in zip(self.header, record, strict=True)
+                    },
+                )
+        except csv.Error as error:
+            self.errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({error})"))
+        if self.header is None:
+            empty = f"the file is empty; the first row must name the columns: {', '.join(self.required)}"
+            raise ImportFailed([*self.errors, RowError(1, "header", empty)])
 
 
 def _column(cell: str) -> str:

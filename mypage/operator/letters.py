@@ -28,7 +28,7 @@ from mypage import audit, jptime
 from mypage.jptime import format_date
 from mypage.models import Customer
 from mypage.operator.customers import CODE_VALID_DAYS, issue_auth_code
-from mypage.pdftext import BOLD, FONT, FontMissing, register
+from mypage.pdftext import BOLD, FONT, FontMissing, printable, register
 from mypage.pdftext import wrap as _wrap
 from mypage.routes import REGISTER
 from mypage.settings import Branding, get_settings
@@ -145,7 +145,7 @@ class _Page:
             "right": self.canvas.drawRightString,
             "center": self.canvas.drawCentredString,
         }[align]
-        draw(x, self.y, text)
+        draw(x, self.y, printable(text, font))
 
     def paragraph(self, x: float, text: str, size: float, width: float, leading: float = LINE) -> None:
         for part in _wrap(text, size, width):

@@ -1,33 +1,24 @@
 """CSV files of contracted services: one row per service, option or rented device.
 
-The same rules as the other imports (see importer.py): every row is checked before
-anything is written, every error is reported as `line N, field: message`, and importing
-is an upsert. A service is matched by its customer and its name; rows the file does not
-mention are left alone (a service that ended gets an ended_on, it is not deleted).
+The same rules and the same loop as the other imports (importer.py, importloop.py): every
+row is checked before anything is written, every error is reported as `line N, field: message`,
+the file is streamed, and importing is an upsert. A service is matched by its customer and its
+name; rows the file does not mention are left alone (a service that ended gets an ended_on,
+it is not deleted).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from mypage.billing.contract import KINDS
 from mypage.models import Service
-from mypage.operator.csvfile import ImportFailed, RowError, decode, records
-from mypage.operator.importer import (
-    MAX_YEN,
-    Progress,
-    Summary,
-    _chunks,
-    _counted,
-    _customers,
-    _date,
-    _integer,
-    _Row,
-    _tax_rate,
-    _text,
-)
+from mypage.operator.csvfile import RowError, Source
+from mypage.operator.importer import _YEN, _date, _Row, _tax_rate, _text
+from mypage.operator.importloop import OfCustomers, Progress, Staging, Summary, chunked, repeated, run, upsert
 from mypage.security import nfkc
 
 SERVICE_REQUIRED = ("customer_number", "kind", "name", "started_on", "monthly_fee")
@@ -48,34 +39,38 @@ def _kind(raw: str) -> str:
     raise ValueError(f"must be one of {allowed}, not {raw!r}")
 
 
-@dataclasses.dataclass(frozen=True)
-class _ServiceRow:
-    line: int
-    customer_number: str
-    name: str
-    values: dict
+_TEXT100 = _text(100)
+_FIELDS = ("kind", "plan", "started_on", "ended_on", "monthly_fee", "tax_rate")
+_TABLE = Service.__table__
 
 
-def _service_row(line: int, record: dict[str, str], known: dict, errors: list[RowError]) -> _ServiceRow:
+def _service_row(line: int, record: dict[str, str], known: dict[str, int], errors: list[RowError]) -> tuple:
+    """The row as staged: (line, customer_id, customer_number, name, *_FIELDS), dates as ISO text."""
     row = _Row(line, record, errors)
     number = row.customer(known)
-    name = row.value("name", _text(100), "")
+    name = row.value("name", _TEXT100, "")
     values = {
         "kind": row.value("kind", _kind, ""),
-        "plan": row.value("plan", _text(100), "", required=False),
+        "plan": row.value("plan", _TEXT100, "", required=False),
         "started_on": row.value("started_on", _date),
         "ended_on": row.value("ended_on", _date, required=False),
-        "monthly_fee": row.value("monthly_fee", _integer(-MAX_YEN, MAX_YEN), 0),
+        "monthly_fee": row.value("monthly_fee", _YEN, 0),
         "tax_rate": row.value("tax_rate", _tax_rate, 10, required=False),
     }
-    if values["started_on"] and values["ended_on"] and values["ended_on"] < values["started_on"]:
-        row.error(
-            "ended_on", f"{values['ended_on'].isoformat()} is before started_on {values['started_on'].isoformat()}"
-        )
-    return _ServiceRow(line, number, name, values)
+    started, ended = values["started_on"], values["ended_on"]
+    if started and ended and ended < started:
+        row.error("ended_on", f"{ended.isoformat()} is before started_on {started.isoformat()}")
+    dates = {field: value.isoformat() for field, value in values.items() if isinstance(value, dt.date)}
+    return (line, known.get(number), number, name, *({**values, **dates}[field] for field in _FIELDS))
 
 
-def import_services(db: Session, data: bytes, encoding: str | None = None, progress: Progress | None = None) -> Summary:
+def import_services(
+    db: Session,
+    data: Source,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> Summary:
     """Add or update the services of a CSV file, or nothing at all if any row is wrong.
 
     Columns: customer_number, kind (tv, internet, phone, option, equipment or テレビ,
@@ -85,9 +80,10 @@ def import_services(db: Session, data: bytes, encoding: str | None = None, progr
 
     Args:
         db: The session; the caller commits (nothing is added when this raises).
-        data: The file's bytes.
+        data: The file's path, or its bytes.
         encoding: The file's encoding; detected when None.
         progress: Told (rows checked, rows in the file) as the rows are checked, for a progress bar.
+        dry_run: Check the file and count what would change; write nothing.
 
     Returns:
         How many services were created, updated and already up to date.
@@ -95,46 +91,34 @@ def import_services(db: Session, data: bytes, encoding: str | None = None, progr
     Raises:
         ImportFailed: Every wrong value of the file.
     """
-    text, codec = decode(data, encoding)
-    rows = records(text, SERVICE_COLUMNS, SERVICE_REQUIRED)
-    errors: list[RowError] = []
-    customers = _customers(db, (record["customer_number"] for _, record in rows))
-    checked = [_service_row(line, record, customers, errors) for line, record in _counted(rows, progress)]
-    seen: dict[tuple[str, str], int] = {}
-    for service in checked:
-        key = (service.customer_number, service.name)
-        if service.name and key in seen:
-            errors.append(
-                RowError(
-                    service.line,
-                    "name",
-                    f"customer {service.customer_number} already has {service.name!r} on line {seen[key]}",
-                )
-            )
-        seen.setdefault(key, service.line)
-    if errors:
-        raise ImportFailed(errors)
-    stored: dict[tuple[int, str], Service] = {}
-    for chunk in _chunks([c.id for c in customers.values()]):
-        for service in db.exec(select(Service).where(Service.customer_id.in_(chunk))):
-            # NFKC, as the file's values are: a name stored before imports may be full-width.
-            stored.setdefault((service.customer_id, nfkc(service.name)), service)
-    header = set(rows[0][1]) if rows else set()
-    created = updated = unchanged = 0
-    for row in checked:
-        customer_id = customers[row.customer_number].id
+    return run(db, data, _Services(), encoding, progress, dry_run)
+
+
+class _Services(OfCustomers):
+    columns, required = SERVICE_COLUMNS, SERVICE_REQUIRED
+    staged = ("customer_id", "customer_number", "name", *_FIELDS)
+    row = staticmethod(_service_row)
+
+    def across(self, staging: Staging) -> list[RowError]:
+        return [
+            RowError(line, "name", f"customer {number} already has {name!r} on line {first}")
+            for line, (number, name), first in repeated(staging, ["customer_number", "name"], "t.name != ''")
+        ]
+
+    def write(self, db: Session, staging: Staging, header: list[str], dry_run: bool) -> Summary:
         # A column the file leaves out keeps its stored value.
-        values = {field: value for field, value in row.values.items() if field in header}
-        service = stored.get((customer_id, row.name))
-        if service is None:
-            db.add(Service(customer_id=customer_id, name=row.name, **row.values))
-            created += 1
-        elif any(getattr(service, field) != value for field, value in values.items()):
-            for field, value in values.items():
-                setattr(service, field, value)
-            db.add(service)
-            updated += 1
-        else:
-            unchanged += 1
-    db.flush()
-    return Summary("services", created, updated, unchanged, encoding=codec)
+        given = [field for field in _FIELDS if field in header]
+
+        def pairs(rows: list[tuple]):
+            stored: dict[tuple[int, str], sa.Row] = {}
+            for ids in chunked(sorted({row[1] for row in rows})):
+                for service in db.execute(sa.select(_TABLE).where(_TABLE.c.customer_id.in_(ids)).order_by(_TABLE.c.id)):
+                    # NFKC, as the file's values are: a name stored before imports may be full-width.
+                    stored.setdefault((service.customer_id, nfkc(service.name)), service)
+            for _, customer_id, _, name, *staged in rows:
+                values = dict(zip(_FIELDS, staged, strict=True))
+                for field in ("started_on", "ended_on"):
+                    values[field] = values[field] and dt.date.fromisoformat(values[field])
+                yield stored.get((customer_id, name)), {"customer_id": customer_id, "name": name, **values}
+
+        return Summary("services", *upsert(db, staging, Service, given, pairs, dry_run))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from pathlib import Path
@@ -141,3 +142,36 @@ def test_the_portal_does_not_start_without_the_font(monkeypatch, tmp_path, capsy
     assert stopped.value.code == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("MyPage cannot start: no Japanese TrueType font") and "fonts-morisawa-bizud-gothic" in line
+
+
+# --- characters beyond the BMP: 𩸽 is in BIZ UDGothic, 𠮷 (U+20BB7) is not ----------------------
+
+TSUCHIYOSHI, HOKKE = "\U00020bb7", "\U00029e3d"  # 𠮷 (outside JIS X 0213), 𩸽 (JIS X 0213 plane 2)
+
+
+def test_the_font_coverage_of_non_bmp_characters_is_known():
+    # Found with reportlab's cmap and fontconfig (`fc-list ":charset=20bb7"` lists only Noto Sans CJK).
+    assert pdftext.missing(f"{TSUCHIYOSHI}田 {HOKKE}") == {TSUCHIYOSHI}
+    assert pdftext.printable(f"{TSUCHIYOSHI}田 {HOKKE}") == f"吉田 {HOKKE}"
+    assert pdftext.printable("\U00020000한") == "〓〓"  # 𠀀 and Hangul: lacking, without a usual substitute
+    assert pdftext.printable("髙﨑①㈱～") == "髙﨑①㈱～"
+
+
+@pytest.fixture
+def non_bmp_pdfs(dbs) -> list[bytes]:
+    name = f"{TSUCHIYOSHI}田 {HOKKE}子"
+    customer = md.customer(dbs, name=name)
+    md.invoices(dbs, customer, 1, TODAY, lines=((f"{HOKKE}定期便（{TSUCHIYOSHI}田商店）", 1, 1000, 10),))
+    invoice = invoices.invoice_pdf(statements.latest(dbs, customer.id, TODAY), customer.name)
+    letter = letters.letters_pdf([dataclasses.replace(LETTER, name=name, address=f"青森県{TSUCHIYOSHI}田町1-1")])
+    return [invoice, letter]
+
+
+def test_non_bmp_characters_print_with_the_embedded_font(tmp_path, non_bmp_pdfs):
+    for pdf in non_bmp_pdfs:
+        listed = fonts(tmp_path, pdf)
+        assert listed and all(emb == "yes" for _, emb in listed), listed
+        text = run(tmp_path, "pdftotext", pdf)
+        # 𩸽 is drawn from the font (no surrogate pairs, no UCS-2 CMap); 𠮷 as its substitute 吉, never a blank box.
+        assert f"{HOKKE}子" in text and "吉田" in text
+        assert TSUCHIYOSHI not in text and "〓" not in text
