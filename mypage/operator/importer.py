@@ -632,8 +632,10 @@ class _Bills(OfCustomers):
                 fields.pop("paid_on", None)
             items = [bill.item(position) for position, bill in enumerate(group, start=1)]
             if invoice is None:
-                # mail_pending: its ご請求額確定のお知らせ goes out after the commit (mypage.billing.billmail).
-                new.append(((*(fields.get(name) for name in _INVOICE_COLUMNS[:8]), 0, None, "", "", True), items))
+                # mail_pending: its ご請求額確定のお知らせ goes out after the commit (mypage.billing.billmail);
+                # not for a bill already paid, so loading past months mails nobody about them.
+                pending = first.status != "paid"
+                new.append(((*(fields.get(name) for name in _INVOICE_COLUMNS[:8]), 0, None, "", "", pending), items))
                 counts.created += 1
                 continue
             fields = _dated(fields)

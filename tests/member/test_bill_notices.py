@@ -25,8 +25,8 @@ HEADER = (
 )
 
 
-def bills(*numbers: str, period: str = "2026-10") -> bytes:
-    tail = "2026-11-01,2026-11-27,口座振替,scheduled,ACTテレビ,1,3000,3000,10"
+def bills(*numbers: str, period: str = "2026-10", status: str = "scheduled") -> bytes:
+    tail = f"2026-11-01,2026-11-27,口座振替,{status},ACTテレビ,1,3000,3000,10"
     rows = [f"{n},{period},ACT-{n}-{period.replace('-', '')},{tail}" for n in numbers]
     return "\n".join([HEADER, *rows, ""]).encode()
 
@@ -78,6 +78,18 @@ def test_an_import_mails_each_verified_subscriber_once(dbs, subscribers, session
     dbs.commit()
     assert billmail.send_pending(session_factory, send=lambda *m: sent.append(m)).sent == 1
     assert all(other.email != m[0] for m in sent)
+
+
+def test_loading_past_paid_bills_mails_nobody_about_them(dbs, subscribers, session_factory):
+    verified, *_ = subscribers
+    for period in ("2026-07", "2026-08", "2026-09"):
+        import_bills(dbs, bills("4000000001", "4000000005", period=period, status="paid"))
+    import_bills(dbs, bills("4000000001", period="2026-10"))
+    dbs.commit()
+    sent = []
+    report = billmail.send_pending(session_factory, send=lambda *m: sent.append(m), now=NOW)
+    assert (report.sent, report.skipped) == (1, 0)
+    assert [(m[0], "2026年10月分" in m[1]) for m in sent] == [(verified.email, True)]
 
 
 def test_a_failed_mail_is_reported_and_kept_for_later(dbs, subscribers, session_factory):
