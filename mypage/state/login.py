@@ -58,17 +58,12 @@ class LoginState(rx.State):
     captcha_image: str = ""
     captcha_audio: str = ""  # 音声で聞く: the same challenge's sound
     captcha_error: str = ""
-    # This browser's logins were refused lately: only then does opening the page ask the database
-    # whether the address needs 画像認証. Any other browser opens without a query; login.attempt
-    # asks for the CAPTCHA all the same, after its first try (a hint, not a control).
-    captcha_hint: str = rx.LocalStorage("", name="mypage-login-captcha", sync=False)
     _captcha_id: str = ""
     _pending_account_id: int | None = None
     _next: str = ""
 
     async def _show_captcha(self, required: bool) -> None:
         """A fresh challenge when the address needs one (each is good for one answer), else none."""
-        self.captcha_hint = "1" if required else ""
         if not required:
             self._captcha_id, self.captcha_image, self.captcha_audio = "", "", ""
             return
@@ -89,8 +84,7 @@ class LoginState(rx.State):
         self.login_id_error = self.password_error = self.error = self.captcha_error = ""
         self.pending, self.resend_message, self._pending_account_id = False, "", None
         (await self.get_state(TwoStepLoginState))._end()
-        required = bool(self.captcha_hint) and await offload.in_session(login.captcha_required, client_ip(self))
-        await self._show_captcha(required)
+        await self._show_captcha(await offload.in_session(login.captcha_required, client_ip(self)))
 
     @rx.event
     def normalize_login_id(self, value: str = ""):

@@ -57,7 +57,8 @@ def test_lines_in_a_bound_block_carry_its_ids_also_from_worker_threads(json_line
             await asyncio.to_thread(log.info, "in a worker thread")
         log.info("after the block")
 
-    asyncio.run(event())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # the browser tests' loop may hold this thread
+        pool.submit(asyncio.run, event()).result()
     inside, thread, after = json_lines()
     for line in (inside, thread):
         assert line["request_id"] == "req-0123456789" and line["session"] == "a1b2c3d4e5f6"
